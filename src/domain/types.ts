@@ -1,0 +1,83 @@
+// Pure domain types. Imports nothing from node:*, the store, the LLM or the web.
+import { z } from 'zod';
+
+export const LINK_KINDS = ['paper', 'code', 'tweet', 'project', 'blog', 'model', 'dataset', 'demo', 'other'] as const;
+export const LinkKind = z.enum(LINK_KINDS);
+export type LinkKind = z.infer<typeof LinkKind>;
+
+export const TEXT_FIELDS = ['title', 'intro', 'abstract', 'key_messages', 'overview'] as const;
+export const TextField = z.enum(TEXT_FIELDS);
+export type TextField = z.infer<typeof TextField>;
+
+/** Where a text came from. `arxiv` is the arXiv API (enrichment); `upstream` the curated list or its CSV. */
+export const ORIGINS = ['upstream', 'arxiv', 'imported', 'human', 'llm'] as const;
+export const Origin = z.enum(ORIGINS);
+export type Origin = z.infer<typeof Origin>;
+
+export const TextStatus = z.enum(['draft', 'approved']);
+export type TextStatus = z.infer<typeof TextStatus>;
+
+export const OwnerKind = z.enum(['paper', 'entry', 'edition']);
+export type OwnerKind = z.infer<typeof OwnerKind>;
+
+export const EditionStatus = z.enum(['imported', 'drafting', 'review', 'approved', 'published']);
+export type EditionStatus = z.infer<typeof EditionStatus>;
+
+/** ISO calendar date, YYYY-MM-DD. */
+export type IsoDate = string;
+
+export interface Link {
+  kind: LinkKind;
+  label: string;
+  url: string;
+}
+
+export interface Paper {
+  /** `arxiv:<id>` or `url:<normalised url>` */
+  key: string;
+  arxivId: string | null;
+  url: string;
+  authors: string[];
+  categories: string[];
+  publishedAt: string | null;
+  updatedAt: string | null;
+  enrichedAt: string | null;
+}
+
+export interface Edition {
+  id: number;
+  startDate: IsoDate;
+  endDate: IsoDate;
+  title: string;
+  source: string;
+  sourceRef: string | null;
+  status: EditionStatus;
+}
+
+export interface Entry {
+  id: number;
+  editionId: number;
+  position: number;
+  paperKey: string;
+  /** The title as the upstream list gave it. */
+  label: string;
+  links: Link[];
+}
+
+export interface Text {
+  ownerKind: OwnerKind;
+  /** paper key, entry id or edition id, as text */
+  ownerId: string;
+  field: TextField;
+  lang: string;
+  body: string;
+  origin: Origin;
+  model: string | null;
+  promptVersion: string | null;
+  status: TextStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A text as a pipeline wants it stored; the store stamps the times. */
+export type TextInput = Omit<Text, 'createdAt' | 'updatedAt'>;
