@@ -1,0 +1,55 @@
+// One option table: every PAPERBOY_* setting with its type, default and secret flag.
+// Values come from the environment, then an optional JSON config file; validated as a whole.
+import { z } from 'zod';
+
+export interface OptionSpec {
+  env: string;
+  /** key in the config file */
+  key: string;
+  description: string;
+  secret: boolean;
+  schema: z.ZodType;
+  default?: string;
+}
+
+const url = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) URL');
+
+const dbUrl = z.string().refine((s) => /^postgres(ql)?:\/\//.test(s) || /^sqlite:/.test(s), 'must be a postgres:// URL or sqlite:PATH');
+
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
+
+export const OPTIONS = [
+  { env: 'PAPERBOY_DATA_DIR', key: 'dataDir', description: 'Folder for the SQLite database and other local state', secret: false, schema: z.string().min(1), default: './data' },
+  { env: 'PAPERBOY_DATABASE_URL', key: 'databaseUrl', description: 'postgres://… to use PostgreSQL; unset (or sqlite:PATH) for SQLite in the data folder', secret: true, schema: dbUrl.optional() },
+  { env: 'PAPERBOY_UPSTREAM_URL', key: 'upstreamUrl', description: 'Raw URL of the upstream list, used when `import upstream` gets no argument', secret: false, schema: url, default: 'https://raw.githubusercontent.com/dair-ai/ML-Papers-of-the-Week/main/README.md' },
+  { env: 'PAPERBOY_UPSTREAM_PAGE', key: 'upstreamPage', description: 'Web page of the upstream list; editions link to its anchors', secret: false, schema: url, default: 'https://github.com/dair-ai/ML-Papers-of-the-Week' },
+  { env: 'PAPERBOY_ARXIV_URL', key: 'arxivUrl', description: 'arXiv API query endpoint', secret: false, schema: url, default: 'https://export.arxiv.org/api/query' },
+  { env: 'PAPERBOY_ARXIV_INTERVAL_MS', key: 'arxivIntervalMs', description: 'Minimum time between two arXiv API requests (arXiv asks for 3 s)', secret: false, schema: nonNegativeInt, default: '3000' },
+  { env: 'PAPERBOY_ARXIV_RETRIES', key: 'arxivRetries', description: 'Retries per arXiv request on 5xx, resets and timeouts', secret: false, schema: nonNegativeInt, default: '4' },
+  { env: 'PAPERBOY_HTTP_TIMEOUT_MS', key: 'httpTimeoutMs', description: 'Timeout of one outgoing HTTP request', secret: false, schema: positiveInt, default: '30000' },
+  { env: 'PAPERBOY_LANG', key: 'lang', description: 'Default target language', secret: false, schema: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, 'must be a language code such as ko'), default: 'ko' },
+  { env: 'PAPERBOY_DEBUG', key: 'debug', description: '1 prints stack traces on errors', secret: false, schema: z.enum(['0', '1', 'true', 'false', '']).transform((v) => v === '1' || v === 'true'), default: '0' },
+] as const satisfies readonly OptionSpec[];
+
+export interface Config {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  upstreamUrl: string;
+  upstreamPage: string;
+  arxivUrl: string;
+  arxivIntervalMs: number;
+  arxivRetries: number;
+  httpTimeoutMs: number;
+  lang: string;
+  debug: boolean;
+  /** where each value came from, for `config --dump` */
+  sources: Record<string, 'env' | 'file' | 'default'>;
+}

@@ -1,0 +1,87 @@
+// The interfaces the pipeline needs, defined by the consumer. src/main.ts wires the concrete ones.
+import type { Edition, EditionStatus, Entry, IsoDate, Link, OwnerKind, Paper, Text, TextField, TextInput } from './domain/types.js';
+
+export interface EditionSummary extends Edition {
+  entryCount: number;
+}
+
+export interface EditionBundle {
+  edition: Edition;
+  entries: Entry[];
+  papers: Map<string, Paper>;
+  texts: Text[];
+}
+
+export interface NewEdition {
+  startDate: IsoDate;
+  endDate: IsoDate;
+  title: string;
+  source: string;
+  sourceRef: string | null;
+  status: EditionStatus;
+}
+
+export interface PaperInput {
+  key: string;
+  arxivId: string | null;
+  url: string;
+}
+
+export interface PaperMetadata {
+  authors: string[];
+  categories: string[];
+  publishedAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface OwnerRef {
+  kind: OwnerKind;
+  id: string;
+}
+
+/** Reads and writes of the store. Inside `transaction`, the same interface writes atomically. */
+export interface StoreOps {
+  listEditions(): Promise<EditionSummary[]>;
+  getEditionByStart(startDate: IsoDate): Promise<Edition | null>;
+  /** editions whose range holds the date, latest start first */
+  findEditionsCovering(date: IsoDate): Promise<Edition[]>;
+  getEditionBundle(editionId: number): Promise<EditionBundle>;
+  /** all entries (with links) of the given editions */
+  getEntries(editionIds: number[]): Promise<Entry[]>;
+  getPapers(keys: string[]): Promise<Map<string, Paper>>;
+  getTexts(owners: OwnerRef[], fields?: TextField[]): Promise<Text[]>;
+  /** papers with an arXiv id, of one edition or of all */
+  papersWithArxivId(editionId: number | null): Promise<Paper[]>;
+
+  createEdition(e: NewEdition): Promise<Edition>;
+  updateEdition(id: number, patch: Partial<Pick<Edition, 'endDate' | 'title' | 'sourceRef' | 'status'>>): Promise<void>;
+  /** inserts the paper when its key is new; never changes an existing one */
+  ensurePaper(p: PaperInput): Promise<void>;
+  setPaperMetadata(key: string, meta: PaperMetadata, enrichedAt: string): Promise<void>;
+  setPaperEnrichError(key: string, message: string | null): Promise<void>;
+  createEntry(e: { editionId: number; position: number; paperKey: string; label: string; links: Link[] }): Promise<Entry>;
+  updateEntry(id: number, patch: { paperKey?: string; label?: string; links?: Link[] }): Promise<void>;
+  /** inserts or replaces the text for (owner, field, lang) */
+  putText(t: TextInput): Promise<void>;
+}
+
+export interface Store extends StoreOps {
+  readonly engine: 'sqlite' | 'postgres';
+  /** runs fn in one write transaction (BEGIN IMMEDIATE on SQLite) */
+  transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Gets bytes from a file path or an http(s) URL. */
+export interface Fetcher {
+  read(fileOrUrl: string): Promise<{ bytes: Uint8Array; where: string }>;
+}
+
+/** Where a long-running step reports how far it got (stderr on the CLI). */
+export interface Progress {
+  (message: string): void;
+}

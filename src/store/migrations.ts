@@ -1,0 +1,89 @@
+// Append-only migrations: add new ones at the end, never edit one that has shipped.
+import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type Engine = 'sqlite' | 'postgres';
+
+function idColumn(engine: Engine) {
+  return engine === 'postgres' ? ('serial' as const) : ('integer' as const);
+}
+
+function migrations(engine: Engine): Record<string, Migration> {
+  return {
+    '0001_core': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('paper')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('arxiv_id', 'text')
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('authors', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('categories', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('published_at', 'text')
+          .addColumn('source_updated_at', 'text')
+          .addColumn('enriched_at', 'text')
+          .addColumn('enrich_error', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('paper_arxiv_id').on('paper').column('arxiv_id').execute();
+
+        await db.schema
+          .createTable('edition')
+          .addColumn('id', idColumn(engine), (c) => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('start_date', 'text', (c) => c.notNull().unique())
+          .addColumn('end_date', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('source_ref', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('entry')
+          .addColumn('id', idColumn(engine), (c) => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('edition_id', 'integer', (c) => c.notNull().references('edition.id').onDelete('cascade'))
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('paper_key', 'text', (c) => c.notNull().references('paper.key'))
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('entry_edition_position', ['edition_id', 'position'])
+          .execute();
+        await db.schema.createIndex('entry_paper').on('entry').column('paper_key').execute();
+
+        await db.schema
+          .createTable('entry_link')
+          .addColumn('entry_id', 'integer', (c) => c.notNull().references('entry.id').onDelete('cascade'))
+          .addColumn('ord', 'integer', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('label', 'text', (c) => c.notNull())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('entry_link_pk', ['entry_id', 'ord'])
+          .execute();
+
+        await db.schema
+          .createTable('text')
+          .addColumn('id', idColumn(engine), (c) => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('owner_kind', 'text', (c) => c.notNull())
+          .addColumn('owner_id', 'text', (c) => c.notNull())
+          .addColumn('field', 'text', (c) => c.notNull())
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('origin', 'text', (c) => c.notNull())
+          .addColumn('model', 'text')
+          .addColumn('prompt_version', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('text_owner_field_lang', ['owner_kind', 'owner_id', 'field', 'lang'])
+          .execute();
+      },
+    },
+  };
+}
+
+export function migrationProvider(engine: Engine): MigrationProvider {
+  return { getMigrations: async () => migrations(engine) };
+}

@@ -1,0 +1,314 @@
+// The only code that writes SQL. The same Kysely queries run on SQLite and PostgreSQL.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Edition, EditionStatus, Entry, Link, LinkKind, OwnerKind, Origin, Paper, Text, TextField, TextInput, TextStatus } from '../domain/types.js';
+import type { EditionBundle, EditionSummary, NewEdition, OwnerRef, PaperInput, PaperMetadata, Store, StoreOps } from '../ports.js';
+import { PaperboyError } from '../errors.js';
+import type { Database, EditionTable, PaperTable, TextTable } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const CHUNK = 500;
+function chunks<T>(xs: T[], n = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+const nowIso = () => new Date().toISOString();
+
+function toEdition(r: Selectable<EditionTable>): Edition {
+  return { id: Number(r.id), startDate: r.start_date, endDate: r.end_date, title: r.title, source: r.source, sourceRef: r.source_ref, status: r.status as EditionStatus };
+}
+
+function toPaper(r: Selectable<PaperTable>): Paper {
+  return {
+    key: r.key,
+    arxivId: r.arxiv_id,
+    url: r.url,
+    authors: JSON.parse(r.authors) as string[],
+    categories: JSON.parse(r.categories) as string[],
+    publishedAt: r.published_at,
+    updatedAt: r.source_updated_at,
+    enrichedAt: r.enriched_at,
+  };
+}
+
+function toText(r: Selectable<TextTable>): Text {
+  return {
+    ownerKind: r.owner_kind as OwnerKind,
+    ownerId: r.owner_id,
+    field: r.field as TextField,
+    lang: r.lang,
+    body: r.body,
+    origin: r.origin as Origin,
+    model: r.model,
+    promptVersion: r.prompt_version,
+    status: r.status as TextStatus,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Turns driver errors into the taxonomy: a busy or unreachable database is retryable. */
+function storeError(e: unknown): never {
+  if (e instanceof PaperboyError) throw e;
+  const err = e as { code?: string; message?: string };
+  const code = err.code ?? '';
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') throw new PaperboyError('STORE_UNAVAILABLE', `the database is busy (locked by another process): ${err.message}`, { retryable: true, cause: e });
+  if (code === 'SQLITE_FULL') throw new PaperboyError('STORE_FAILED', `the disk holding the database is full: ${err.message}`, { cause: e });
+  if (code === 'ECONNREFUSED' || code === '57P01' || code === '08006' || code === '08001') throw new PaperboyError('STORE_UNAVAILABLE', `lost the database connection: ${err.message}`, { retryable: true, cause: e });
+  throw new PaperboyError('STORE_FAILED', `database error: ${err.message ?? String(e)}`, { cause: e });
+}
+
+class Ops implements StoreOps {
+  constructor(protected readonly db: Db) {}
+
+  async listEditions(): Promise<EditionSummary[]> {
+    const rows = await this.db
+      .selectFrom('edition')
+      .leftJoin('entry', 'entry.edition_id', 'edition.id')
+      .selectAll('edition')
+      .select((eb) => eb.fn.count<number>('entry.id').as('entry_count'))
+      .groupBy(['edition.id', 'edition.start_date', 'edition.end_date', 'edition.title', 'edition.source', 'edition.source_ref', 'edition.status', 'edition.created_at', 'edition.updated_at'])
+      .orderBy('edition.start_date', 'desc')
+      .execute()
+      .catch(storeError);
+    return rows.map((r) => ({ ...toEdition(r), entryCount: Number(r.entry_count) }));
+  }
+
+  async getEditionByStart(startDate: string): Promise<Edition | null> {
+    const r = await this.db.selectFrom('edition').selectAll().where('start_date', '=', startDate).executeTakeFirst().catch(storeError);
+    return r ? toEdition(r) : null;
+  }
+
+  async findEditionsCovering(date: string): Promise<Edition[]> {
+    const rows = await this.db
+      .selectFrom('edition')
+      .selectAll()
+      .where('start_date', '<=', date)
+      .where('end_date', '>=', date)
+      .orderBy('start_date', 'desc')
+      .execute()
+      .catch(storeError);
+    return rows.map(toEdition);
+  }
+
+  async getEditionBundle(editionId: number): Promise<EditionBundle> {
+    const e = await this.db.selectFrom('edition').selectAll().where('id', '=', editionId).executeTakeFirst().catch(storeError);
+    if (!e) throw new PaperboyError('NOT_FOUND', `no edition with id ${editionId}`);
+    const entries = await this.getEntries([editionId]);
+    const papers = await this.getPapers([...new Set(entries.map((x) => x.paperKey))]);
+    const owners: OwnerRef[] = [
+      { kind: 'edition', id: String(editionId) },
+      ...entries.map((x) => ({ kind: 'entry' as const, id: String(x.id) })),
+      ...[...papers.keys()].map((k) => ({ kind: 'paper' as const, id: k })),
+    ];
+    const texts = await this.getTexts(owners);
+    return { edition: toEdition(e), entries, papers, texts };
+  }
+
+  async getEntries(editionIds: number[]): Promise<Entry[]> {
+    if (!editionIds.length) return [];
+    const out: Entry[] = [];
+    for (const ids of chunks(editionIds)) {
+      const rows = await this.db.selectFrom('entry').selectAll().where('edition_id', 'in', ids).orderBy('edition_id').orderBy('position').execute().catch(storeError);
+      const links = rows.length
+        ? await this.db
+            .selectFrom('entry_link')
+            .innerJoin('entry', 'entry.id', 'entry_link.entry_id')
+            .selectAll('entry_link')
+            .where('entry.edition_id', 'in', ids)
+            .orderBy('entry_link.entry_id')
+            .orderBy('entry_link.ord')
+            .execute()
+            .catch(storeError)
+        : [];
+      const byEntry = new Map<number, Link[]>();
+      for (const l of links) {
+        const id = Number(l.entry_id);
+        let list = byEntry.get(id);
+        if (!list) byEntry.set(id, (list = []));
+        list.push({ kind: l.kind as LinkKind, label: l.label, url: l.url });
+      }
+      for (const r of rows) {
+        const id = Number(r.id);
+        out.push({ id, editionId: Number(r.edition_id), position: r.position, paperKey: r.paper_key, label: r.label, links: byEntry.get(id) ?? [] });
+      }
+    }
+    return out;
+  }
+
+  async getPapers(keys: string[]): Promise<Map<string, Paper>> {
+    const out = new Map<string, Paper>();
+    for (const ks of chunks(keys)) {
+      if (!ks.length) continue;
+      const rows = await this.db.selectFrom('paper').selectAll().where('key', 'in', ks).execute().catch(storeError);
+      for (const r of rows) out.set(r.key, toPaper(r));
+    }
+    return out;
+  }
+
+  async getTexts(owners: OwnerRef[], fields?: TextField[]): Promise<Text[]> {
+    const out: Text[] = [];
+    const byKind = new Map<OwnerKind, string[]>();
+    for (const o of owners) {
+      let l = byKind.get(o.kind);
+      if (!l) byKind.set(o.kind, (l = []));
+      l.push(o.id);
+    }
+    for (const [kind, ids] of byKind) {
+      for (const part of chunks([...new Set(ids)])) {
+        let q = this.db.selectFrom('text').selectAll().where('owner_kind', '=', kind).where('owner_id', 'in', part);
+        if (fields?.length) q = q.where('field', 'in', fields);
+        const rows = await q.execute().catch(storeError);
+        for (const r of rows) out.push(toText(r));
+      }
+    }
+    return out;
+  }
+
+  async papersWithArxivId(editionId: number | null): Promise<Paper[]> {
+    let q = this.db.selectFrom('paper').selectAll('paper').where('paper.arxiv_id', 'is not', null);
+    if (editionId !== null) {
+      q = q.where('paper.key', 'in', (eb) => eb.selectFrom('entry').select('entry.paper_key').where('entry.edition_id', '=', editionId));
+    }
+    const rows = await q.orderBy('paper.key').execute().catch(storeError);
+    return rows.map(toPaper);
+  }
+
+  async createEdition(e: NewEdition): Promise<Edition> {
+    const t = nowIso();
+    const r = await this.db
+      .insertInto('edition')
+      .values({ start_date: e.startDate, end_date: e.endDate, title: e.title, source: e.source, source_ref: e.sourceRef, status: e.status, created_at: t, updated_at: t })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+      .catch(storeError);
+    return toEdition(r);
+  }
+
+  async updateEdition(id: number, patch: Partial<Pick<Edition, 'endDate' | 'title' | 'sourceRef' | 'status'>>): Promise<void> {
+    const set: Partial<Record<keyof EditionTable, unknown>> = { updated_at: nowIso() };
+    if (patch.endDate !== undefined) set.end_date = patch.endDate;
+    if (patch.title !== undefined) set.title = patch.title;
+    if (patch.sourceRef !== undefined) set.source_ref = patch.sourceRef;
+    if (patch.status !== undefined) set.status = patch.status;
+    await this.db.updateTable('edition').set(set as never).where('id', '=', id).execute().catch(storeError);
+  }
+
+  async ensurePaper(p: PaperInput): Promise<void> {
+    const t = nowIso();
+    await this.db
+      .insertInto('paper')
+      .values({ key: p.key, arxiv_id: p.arxivId, url: p.url, authors: '[]', categories: '[]', created_at: t, updated_at: t })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute()
+      .catch(storeError);
+  }
+
+  async setPaperMetadata(key: string, meta: PaperMetadata, enrichedAt: string): Promise<void> {
+    await this.db
+      .updateTable('paper')
+      .set({
+        authors: JSON.stringify(meta.authors),
+        categories: JSON.stringify(meta.categories),
+        published_at: meta.publishedAt,
+        source_updated_at: meta.updatedAt,
+        enriched_at: enrichedAt,
+        enrich_error: null,
+        updated_at: nowIso(),
+      })
+      .where('key', '=', key)
+      .execute()
+      .catch(storeError);
+  }
+
+  async setPaperEnrichError(key: string, message: string | null): Promise<void> {
+    await this.db.updateTable('paper').set({ enrich_error: message, updated_at: nowIso() }).where('key', '=', key).execute().catch(storeError);
+  }
+
+  async createEntry(e: { editionId: number; position: number; paperKey: string; label: string; links: Link[] }): Promise<Entry> {
+    const t = nowIso();
+    const r = await this.db
+      .insertInto('entry')
+      .values({ edition_id: e.editionId, position: e.position, paper_key: e.paperKey, label: e.label, created_at: t, updated_at: t })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+      .catch(storeError);
+    const id = Number(r.id);
+    await this.writeLinks(id, e.links);
+    return { id, editionId: e.editionId, position: e.position, paperKey: e.paperKey, label: e.label, links: e.links };
+  }
+
+  async updateEntry(id: number, patch: { paperKey?: string; label?: string; links?: Link[] }): Promise<void> {
+    const set: { updated_at: string; paper_key?: string; label?: string } = { updated_at: nowIso() };
+    if (patch.paperKey !== undefined) set.paper_key = patch.paperKey;
+    if (patch.label !== undefined) set.label = patch.label;
+    await this.db.updateTable('entry').set(set).where('id', '=', id).execute().catch(storeError);
+    if (patch.links) {
+      await this.db.deleteFrom('entry_link').where('entry_id', '=', id).execute().catch(storeError);
+      await this.writeLinks(id, patch.links);
+    }
+  }
+
+  private async writeLinks(entryId: number, links: Link[]): Promise<void> {
+    if (!links.length) return;
+    await this.db
+      .insertInto('entry_link')
+      .values(links.map((l, i) => ({ entry_id: entryId, ord: i, kind: l.kind, label: l.label, url: l.url })))
+      .execute()
+      .catch(storeError);
+  }
+
+  async putText(t: TextInput): Promise<void> {
+    const ts = nowIso();
+    await this.db
+      .insertInto('text')
+      .values({
+        owner_kind: t.ownerKind,
+        owner_id: t.ownerId,
+        field: t.field,
+        lang: t.lang,
+        body: t.body,
+        origin: t.origin,
+        model: t.model,
+        prompt_version: t.promptVersion,
+        status: t.status,
+        created_at: ts,
+        updated_at: ts,
+      })
+      .onConflict((oc) =>
+        oc.columns(['owner_kind', 'owner_id', 'field', 'lang']).doUpdateSet({
+          body: t.body,
+          origin: t.origin,
+          model: t.model,
+          prompt_version: t.promptVersion,
+          status: t.status,
+          updated_at: ts,
+        }),
+      )
+      .execute()
+      .catch(storeError);
+  }
+}
+
+export class KyselyStore extends Ops implements Store {
+  constructor(
+    private readonly kdb: Kysely<Database>,
+    readonly engine: 'sqlite' | 'postgres',
+  ) {
+    super(kdb);
+  }
+
+  async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
+    try {
+      return await this.kdb.transaction().execute((trx) => fn(new Ops(trx)));
+    } catch (e) {
+      storeError(e);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.kdb.destroy();
+  }
+}

@@ -1,0 +1,142 @@
+// The store contract: the same suite, unchanged, on SQLite and on PostgreSQL.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENGINES, type TestStore } from './support/stores.js';
+import { makeLink } from '../src/domain/links.js';
+import { PaperboyError } from '../src/errors.js';
+
+for (const engine of ENGINES) {
+  describe(`store contract on ${engine.name}`, () => {
+    let t: TestStore;
+    before(async () => {
+      t = await engine.open();
+    });
+    after(async () => {
+      await t?.cleanup();
+    });
+
+    it('reports its engine', () => {
+      assert.equal(t.store.engine, engine.name);
+    });
+
+    it('creates an edition and finds it by start date and by any date inside it', async () => {
+      const e = await t.store.createEdition({ startDate: '2024-04-01', endDate: '2024-04-07', title: 'Top ML Papers of the Week (April 1 - April 7) - 2024', source: 'upstream', sourceRef: 'a', status: 'imported' });
+      assert.ok(e.id > 0);
+      assert.equal((await t.store.getEditionByStart('2024-04-01'))?.id, e.id);
+      assert.deepEqual((await t.store.findEditionsCovering('2024-04-05')).map((x) => x.id), [e.id]);
+      assert.deepEqual(await t.store.findEditionsCovering('2024-04-08'), []);
+    });
+
+    it('refuses a second edition with the same start date and leaves the first intact', async () => {
+      await assert.rejects(
+        t.store.createEdition({ startDate: '2024-04-01', endDate: '2024-04-08', title: 'dup', source: 'upstream', sourceRef: null, status: 'imported' }),
+        (e: unknown) => e instanceof PaperboyError && e.code === 'STORE_FAILED',
+      );
+      assert.equal((await t.store.getEditionByStart('2024-04-01'))?.endDate, '2024-04-07');
+    });
+
+    it('returns overlapping editions latest start first', async () => {
+      await t.store.createEdition({ startDate: '2024-04-07', endDate: '2024-04-14', title: 'overlap', source: 'upstream', sourceRef: null, status: 'imported' });
+      assert.deepEqual((await t.store.findEditionsCovering('2024-04-07')).map((x) => x.startDate), ['2024-04-07', '2024-04-01']);
+    });
+
+    it('keeps a paper once, whatever inserts it again', async () => {
+      await t.store.ensurePaper({ key: 'arxiv:2404.02258', arxivId: '2404.02258', url: 'https://arxiv.org/abs/2404.02258' });
+      await t.store.ensurePaper({ key: 'arxiv:2404.02258', arxivId: '2404.02258', url: 'https://other' });
+      const m = await t.store.getPapers(['arxiv:2404.02258', 'arxiv:missing']);
+      assert.equal(m.size, 1);
+      assert.equal(m.get('arxiv:2404.02258')?.url, 'https://arxiv.org/abs/2404.02258');
+    });
+
+    it('stores entries with ordered links and updates them', async () => {
+      const ed = (await t.store.getEditionByStart('2024-04-01'))!;
+      const links = [makeLink('Paper', 'https://arxiv.org/abs/2404.02258'), makeLink('Tweet', 'https://x.com/a/status/1'), makeLink('Paper', 'https://github.com/x/y')];
+      const entry = await t.store.createEntry({ editionId: ed.id, position: 3, paperKey: 'arxiv:2404.02258', label: 'Mixture-of-Depths', links });
+      let [got] = await t.store.getEntries([ed.id]);
+      assert.equal(got!.id, entry.id);
+      assert.deepEqual(got!.links.map((l) => l.kind), ['paper', 'tweet', 'code']);
+      await t.store.updateEntry(entry.id, { label: 'MoD', links: links.slice(0, 1) });
+      [got] = await t.store.getEntries([ed.id]);
+      assert.equal(got!.label, 'MoD');
+      assert.equal(got!.links.length, 1);
+    });
+
+    it('refuses an entry for a paper it does not have', async () => {
+      const ed = (await t.store.getEditionByStart('2024-04-01'))!;
+      await assert.rejects(t.store.createEntry({ editionId: ed.id, position: 9, paperKey: 'url:https://nowhere', label: 'x', links: [] }), PaperboyError);
+    });
+
+    it('upserts a text per owner, field and language, with provenance', async () => {
+      const base = { ownerKind: 'paper' as const, ownerId: 'arxiv:2404.02258', field: 'title' as const, model: null, promptVersion: null };
+      await t.store.putText({ ...base, lang: 'en', body: 'Mixture-of-Depths', origin: 'upstream', status: 'approved' });
+      await t.store.putText({ ...base, lang: 'ko', body: '깊이 혼합', origin: 'llm', model: 'm1', promptVersion: 'v1', status: 'draft' });
+      await t.store.putText({ ...base, lang: 'en', body: 'Mixture-of-Depths: Dynamically allocating compute', origin: 'arxiv', status: 'approved' });
+      const texts = await t.store.getTexts([{ kind: 'paper', id: 'arxiv:2404.02258' }]);
+      assert.equal(texts.length, 2);
+      const en = texts.find((x) => x.lang === 'en')!;
+      assert.equal(en.body, 'Mixture-of-Depths: Dynamically allocating compute');
+      assert.equal(en.origin, 'arxiv');
+      const ko = texts.find((x) => x.lang === 'ko')!;
+      assert.deepEqual([ko.origin, ko.model, ko.promptVersion, ko.status], ['llm', 'm1', 'v1', 'draft']);
+      assert.deepEqual(await t.store.getTexts([{ kind: 'paper', id: 'arxiv:2404.02258' }], ['abstract']), []);
+    });
+
+    it('records paper metadata from enrichment and errors', async () => {
+      await t.store.setPaperMetadata('arxiv:2404.02258', { authors: ['David Raposo', 'Adam Santoro'], categories: ['cs.LG', 'cs.CL'], publishedAt: '2024-04-02T17:16:20Z', updatedAt: null }, '2026-01-01T00:00:00Z');
+      let p = (await t.store.getPapers(['arxiv:2404.02258'])).get('arxiv:2404.02258')!;
+      assert.deepEqual(p.authors, ['David Raposo', 'Adam Santoro']);
+      assert.equal(p.enrichedAt, '2026-01-01T00:00:00Z');
+      await t.store.setPaperEnrichError('arxiv:2404.02258', 'not found');
+      p = (await t.store.getPapers(['arxiv:2404.02258'])).get('arxiv:2404.02258')!;
+      assert.deepEqual(p.categories, ['cs.LG', 'cs.CL']);
+      const withIds = await t.store.papersWithArxivId(null);
+      assert.ok(withIds.some((x) => x.key === 'arxiv:2404.02258'));
+    });
+
+    it('bundles an edition with its entries, papers and texts', async () => {
+      const ed = (await t.store.getEditionByStart('2024-04-01'))!;
+      const b = await t.store.getEditionBundle(ed.id);
+      assert.equal(b.entries.length, 1);
+      assert.ok(b.papers.has('arxiv:2404.02258'));
+      assert.equal(b.texts.filter((x) => x.ownerKind === 'paper').length, 2);
+      assert.deepEqual((await t.store.papersWithArxivId(ed.id)).map((p) => p.key), ['arxiv:2404.02258']);
+      await assert.rejects(t.store.getEditionBundle(999999), (e: unknown) => e instanceof PaperboyError && e.code === 'NOT_FOUND');
+    });
+
+    it('lists editions newest first with entry counts', async () => {
+      const list = await t.store.listEditions();
+      assert.deepEqual(list.map((e) => [e.startDate, e.entryCount]), [['2024-04-07', 0], ['2024-04-01', 1]]);
+    });
+
+    it('rolls back every write of a failed transaction', async () => {
+      await assert.rejects(
+        t.store.transaction(async (tx) => {
+          await tx.createEdition({ startDate: '2030-01-01', endDate: '2030-01-07', title: 'x', source: 'upstream', sourceRef: null, status: 'imported' });
+          await tx.ensurePaper({ key: 'url:https://rollback', arxivId: null, url: 'https://rollback' });
+          throw new Error('boom');
+        }),
+      );
+      assert.equal(await t.store.getEditionByStart('2030-01-01'), null);
+      assert.equal((await t.store.getPapers(['url:https://rollback'])).size, 0);
+    });
+
+    it('commits a transaction and sees its writes', async () => {
+      const id = await t.store.transaction(async (tx) => {
+        const e = await tx.createEdition({ startDate: '2030-02-01', endDate: '2030-02-07', title: 'y', source: 'upstream', sourceRef: null, status: 'imported' });
+        await tx.updateEdition(e.id, { status: 'review', title: 'y2' });
+        return e.id;
+      });
+      const e = await t.store.getEditionByStart('2030-02-01');
+      assert.equal(e?.id, id);
+      assert.equal(e?.status, 'review');
+      assert.equal(e?.title, 'y2');
+    });
+
+    it('stores Korean and NFC text byte for byte', async () => {
+      const body = '대규모 언어 모델(LLM)은 32K 토큰을 초과하는 긴 시퀀스를 처리합니다. 22억 개';
+      await t.store.putText({ ownerKind: 'edition', ownerId: '1', field: 'overview', lang: 'ko', body, origin: 'imported', model: null, promptVersion: null, status: 'draft' });
+      const [x] = await t.store.getTexts([{ kind: 'edition', id: '1' }]);
+      assert.equal(x!.body, body);
+    });
+  });
+}
