@@ -1,1 +1,59 @@
-export {};
+// The composition root: the only file that names concrete adapters.
+import { loadConfig } from './config/load.js';
+import type { Config } from './config/options.js';
+import type { Deps, Io } from './cli/deps.js';
+import { runCli } from './cli/program.js';
+import { describeError, exitCodeOf } from './errors.js';
+import type { Store } from './ports.js';
+import { createArxivClient } from './sources/arxiv/client.js';
+import { createFetcher } from './sources/fetch-input.js';
+import { openStore } from './store/open.js';
+
+export function makeDeps(config: Config, io: Io): Deps {
+  let store: Promise<Store> | undefined;
+  return {
+    config,
+    io,
+    store: () => (store ??= openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl })),
+    fetcher: createFetcher({ timeoutMs: config.httpTimeoutMs }),
+    arxiv: (onProgress) =>
+      createArxivClient({ baseUrl: config.arxivUrl, minIntervalMs: config.arxivIntervalMs, maxRetries: config.arxivRetries, timeoutMs: config.httpTimeoutMs, onProgress }),
+    now: () => new Date(),
+    async close() {
+      if (store) await (await store.catch(() => undefined))?.close();
+    },
+  };
+}
+
+/** Runs paperboy with the given arguments and environment; returns the exit code. */
+export async function main(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
+  const debug = env.PAPERBOY_DEBUG === '1' || env.PAPERBOY_DEBUG === 'true';
+  let config: Config;
+  try {
+    config = loadConfig({ env });
+  } catch (e) {
+    // --help and --version work even with a broken configuration
+    if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv.includes('--version') || argv.includes('-V')) {
+      return runCli(argv.length ? argv : ['--help'], () => {
+        throw e;
+      }, io, debug);
+    }
+    io.err(describeError(e, debug));
+    return exitCodeOf(e);
+  }
+  return runCli(argv.length ? argv : ['--help'], () => makeDeps(config, io), io, debug);
+}
+
+const isEntry = process.argv[1] && /(?:main\.(?:ts|js)|paperboy(?:\.js)?)$/.test(process.argv[1]);
+if (isEntry) {
+  const io: Io = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
+  main(process.argv.slice(2), process.env, io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      io.err(describeError(e, process.env.PAPERBOY_DEBUG === '1'));
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,43 @@
+// What a command needs; src/main.ts builds the real ones, tests may build their own.
+import type { Config } from '../config/options.js';
+import type { Fetcher, Store } from '../ports.js';
+import type { ArxivSource } from '../pipeline/enrich.js';
+import { usage } from '../errors.js';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface Deps {
+  config: Config;
+  io: Io;
+  /** opened once, on first use, so commands that need no database never touch it */
+  store(): Promise<Store>;
+  fetcher: Fetcher;
+  arxiv(onProgress: (done: number, total: number) => void): ArxivSource;
+  now(): Date;
+  /** closes what was opened */
+  close(): Promise<void>;
+}
+
+/** A command's answer: what to print and the exit code. */
+export interface Outcome {
+  exitCode: number;
+}
+
+export function printJson(io: Io, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2));
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+/** --week takes a date inside an edition (YYYY-MM-DD) or `latest`. */
+export function parseWeek(value: string | undefined): string | 'latest' {
+  if (value === undefined) throw usage('--week is required (a date inside the edition, YYYY-MM-DD, or "latest")');
+  if (value === 'latest') return value;
+  if (!ISO.test(value)) throw usage(`--week ${value}: expected a date as YYYY-MM-DD or "latest"`);
+  const d = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) throw usage(`--week ${value}: not a real calendar date`);
+  return value;
+}

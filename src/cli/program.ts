@@ -1,0 +1,104 @@
+// The command table. Each action parses its options and calls one command function.
+import { Command, CommanderError, Option } from 'commander';
+import { describeError, exitCodeOf } from '../errors.js';
+import type { Deps, Outcome } from './deps.js';
+import { configCommand, editionsCommand, enrichCommand, FORMATS, renderCommand } from './editions.js';
+import { importCsvCommand, importEditionCommand, importUpstreamCommand } from './import.js';
+
+export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => void): Command {
+  const program = new Command('paperboy')
+    .description('Self-hosted bilingual weekly digest of the top ML papers')
+    .version('0.1.0')
+    .showHelpAfterError('(run `paperboy --help` for the commands)')
+    .exitOverride();
+
+  const act =
+    <A extends unknown[]>(fn: (deps: Deps, ...args: A) => Promise<Outcome>) =>
+    async (...args: A) =>
+      setOutcome(await fn(getDeps(), ...args));
+
+  const imp = program.command('import').description('bring editions, papers and texts into the store');
+  imp
+    .command('upstream')
+    .description('import the upstream weekly list (a file or URL; default PAPERBOY_UPSTREAM_URL)')
+    .argument('[file-or-url]', 'the list as Markdown')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, src: string | undefined, o: { json?: boolean }) => importUpstreamCommand(d, src, o)));
+  imp
+    .command('csv')
+    .description("import the upstream 2023 CSV, which carries each paper's abstract")
+    .argument('<file>', 'the CSV file (or URL)')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, file: string, o: { json?: boolean }) => importCsvCommand(d, file, o)));
+  imp
+    .command('edition')
+    .description('import a translated edition in the reference format and attach its texts')
+    .argument('<file>', 'the post as plain text (or URL)')
+    .requiredOption('--lang <code>', 'language of the post, e.g. ko')
+    .option('--model <name>', 'the model that drafted the post, if known (shown in the footer)')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, file: string, o: { lang: string; model?: string; json?: boolean }) => importEditionCommand(d, file, o)));
+
+  program
+    .command('enrich')
+    .description('fill abstracts, authors, categories and dates from the arXiv API')
+    .option('--week <date>', 'the edition holding this date (YYYY-MM-DD) or "latest"')
+    .option('--all', 'every paper with an arXiv id')
+    .option('--force', 'ask again for papers enriched before')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, o: { week?: string; all?: boolean; force?: boolean; json?: boolean }) => enrichCommand(d, o)));
+
+  program
+    .command('render')
+    .description('write an edition in the reference layout')
+    .option('--week <date>', 'a date inside the edition (YYYY-MM-DD) or "latest"', 'latest')
+    .option('--lang <code>', 'target language (en renders English only); default PAPERBOY_LANG')
+    .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('markdown'))
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(act((d, o: { week?: string; lang?: string; format?: string; out?: string }) => renderCommand(d, o)));
+
+  program
+    .command('editions')
+    .description('list the stored editions, newest first')
+    .option('--json', 'print the list as JSON')
+    .action(act((d, o: { json?: boolean }) => editionsCommand(d, o)));
+
+  program
+    .command('config')
+    .description('print the configuration with secrets redacted')
+    .option('--dump', 'print every option and where its value came from (the default)')
+    .option('--json', 'print as JSON')
+    .action(act((d, o: { dump?: boolean; json?: boolean }) => configCommand(d, o)));
+
+  return program;
+}
+
+/** Runs one command line; returns the exit code. Errors become one line on stderr. */
+export async function runCli(argv: string[], makeDeps: () => Deps, io: { out(s: string): void; err(s: string): void }, debug: boolean): Promise<number> {
+  let outcome: Outcome = { exitCode: 0 };
+  let deps: Deps | undefined;
+  const getDeps = () => (deps ??= makeDeps());
+  const program = buildProgram(getDeps, (o) => (outcome = o));
+  program.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
+  for (const c of program.commands) {
+    c.exitOverride();
+    c.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
+    for (const sub of c.commands) {
+      sub.exitOverride();
+      sub.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
+    }
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return outcome.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander has already printed its message; help and version exit 0
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    io.err(describeError(e, debug));
+    return exitCodeOf(e);
+  } finally {
+    if (deps) await deps.close().catch(() => {});
+  }
+}

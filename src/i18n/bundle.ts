@@ -1,0 +1,118 @@
+// UI strings per language. Pure: the bundles are JSON modules bundled with the code and validated
+// once at load with a zod schema, so a language file with a missing, empty or unknown key fails
+// at start-up (and in bundle.test.ts), never half-way through a render. Paper texts are data, not here.
+import { z } from 'zod';
+import { ORIGINS, TextStatus } from '../domain/types.js';
+import { invalidInput } from '../errors.js';
+import en from './en.json' with { type: 'json' };
+import ko from './ko.json' with { type: 'json' };
+
+const text = z.string().trim().min(1);
+
+/** A template must name each of its placeholders, e.g. `{start}` and `{end}`. */
+const template = (...names: string[]) =>
+  text.refine((s) => names.every((n) => s.includes(`{${n}}`)), {
+    message: `must contain ${names.map((n) => `{${n}}`).join(' and ')}`,
+  });
+
+export const BundleSchema = z.strictObject({
+  /** BCP 47 primary language subtag of this bundle, equal to the file name */
+  lang: z.string().regex(/^[a-z]{2,3}$/),
+  /** the language's own name for itself */
+  name: text,
+  /** `{start}` and `{end}` are the formatted dates */
+  editionTitle: template('start', 'end'),
+  /** date patterns: `{y}` four-digit year, `{m}` two-digit month, `{d}` two-digit day */
+  dateStart: template('y', 'm', 'd'),
+  /** the end date when it falls in the start date's year */
+  dateEnd: template('m', 'd'),
+  /** the end date when the year changes within the week */
+  dateEndWithYear: template('y', 'm', 'd'),
+  overview: text,
+  intro: text,
+  abstract: text,
+  keyMessages: text,
+  paperLink: text,
+  codeLink: text,
+  moreReading: text,
+  source: text,
+  /** shown before an English text that stands in for a missing translation */
+  fallbackMarker: text,
+  /** labels an English original shown next to its translation */
+  englishOriginal: text,
+  /** footer when models drafted shown texts; `{models}` is their list */
+  footerModels: template('models'),
+  /** footer when people wrote every shown text */
+  footerHuman: text,
+  /** footer when shown texts were imported or machine-made by a model nobody recorded */
+  footerUnknownModel: text,
+  /** the invitation to report mistakes, after the footer line */
+  reportMistakes: text,
+  provenance: z.strictObject({ model: text, prompt: text }),
+  origin: z.strictObject(Object.fromEntries(ORIGINS.map((o) => [o, text])) as Record<(typeof ORIGINS)[number], typeof text>),
+  status: z.strictObject(Object.fromEntries(TextStatus.options.map((s) => [s, text])) as Record<TextStatus, typeof text>),
+});
+export type Bundle = z.infer<typeof BundleSchema>;
+
+/** The raw bundle files, by language. Add a language: add its JSON file and one line here. */
+export const RAW_BUNDLES: Readonly<Record<string, unknown>> = { en, ko };
+
+export const DEFAULT_LANGUAGE = 'en';
+
+/** Validates one raw bundle; the error names the language and every bad key. */
+export function parseBundle(lang: string, raw: unknown): Bundle {
+  const res = BundleSchema.safeParse(raw);
+  if (!res.success) {
+    const issues = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw invalidInput(`i18n bundle '${lang}' is invalid: ${issues}`);
+  }
+  if (res.data.lang !== lang) throw invalidInput(`i18n bundle '${lang}' declares lang '${res.data.lang}'`);
+  return res.data;
+}
+
+const BUNDLES: ReadonlyMap<string, Bundle> = new Map(
+  Object.entries(RAW_BUNDLES).map(([lang, raw]) => [lang, Object.freeze(parseBundle(lang, raw))]),
+);
+
+/** The languages that have a UI bundle, sorted. */
+export function listLanguages(): string[] {
+  return [...BUNDLES.keys()].sort();
+}
+
+/** `ko-KR` → `ko`; lower case. */
+export function primaryLanguage(lang: string): string {
+  return (lang.trim().toLowerCase().split(/[-_]/)[0] ?? '').trim();
+}
+
+/** The bundle for a language tag (`ko`, `ko-KR`); English for a language without one. */
+export function getBundle(lang: string): Bundle {
+  return BUNDLES.get(primaryLanguage(lang)) ?? (BUNDLES.get(DEFAULT_LANGUAGE) as Bundle);
+}
+
+/** Replaces `{name}` placeholders; unknown placeholders stay as they are. */
+export function fill(template: string, vars: Readonly<Record<string, string>>): string {
+  return template.replace(/\{([a-z]+)\}/gi, (whole, name: string) => (Object.hasOwn(vars, name) ? (vars[name] as string) : whole));
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function dateParts(iso: string): { y: string; m: string; d: string } {
+  const m = ISO_DATE.exec(iso);
+  if (!m) throw invalidInput(`not an ISO date (YYYY-MM-DD): '${iso}'`);
+  return { y: m[1] as string, m: m[2] as string, d: m[3] as string };
+}
+
+/** `2024-04-01`, `2024-04-07` → ko `{ start: '2024/04/01', end: '04/07' }`; the end shows its year only when it differs. */
+export function formatDateRange(bundle: Bundle, startDate: string, endDate: string): { start: string; end: string } {
+  const s = dateParts(startDate);
+  const e = dateParts(endDate);
+  return {
+    start: fill(bundle.dateStart, s),
+    end: fill(e.y === s.y ? bundle.dateEnd : bundle.dateEndWithYear, e),
+  };
+}
+
+/** `[2024/04/01 ~ 04/07] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)` */
+export function editionTitle(bundle: Bundle, startDate: string, endDate: string): string {
+  return fill(bundle.editionTitle, formatDateRange(bundle, startDate, endDate));
+}
