@@ -34,6 +34,14 @@ export interface PaperMetadata {
   updatedAt: string | null;
 }
 
+export interface NewEntry {
+  editionId: number;
+  position: number;
+  paperKey: string;
+  label: string;
+  links: Link[];
+}
+
 export interface OwnerRef {
   kind: OwnerKind;
   id: string;
@@ -54,15 +62,18 @@ export interface StoreOps {
   papersWithArxivId(editionId: number | null): Promise<Paper[]>;
 
   createEdition(e: NewEdition): Promise<Edition>;
+  /** inserts editions in one statement per chunk; returns them with their ids */
+  createEditions(es: NewEdition[]): Promise<Edition[]>;
   updateEdition(id: number, patch: Partial<Pick<Edition, 'endDate' | 'title' | 'sourceRef' | 'status'>>): Promise<void>;
-  /** inserts the paper when its key is new; never changes an existing one */
-  ensurePaper(p: PaperInput): Promise<void>;
+  /** inserts the papers whose keys are new; never changes an existing one */
+  ensurePapers(ps: PaperInput[]): Promise<void>;
   setPaperMetadata(key: string, meta: PaperMetadata, enrichedAt: string): Promise<void>;
   setPaperEnrichError(key: string, message: string | null): Promise<void>;
-  createEntry(e: { editionId: number; position: number; paperKey: string; label: string; links: Link[] }): Promise<Entry>;
+  /** inserts entries with their links in a few statements; returns them with their ids */
+  createEntries(es: NewEntry[]): Promise<Entry[]>;
   updateEntry(id: number, patch: { paperKey?: string; label?: string; links?: Link[] }): Promise<void>;
-  /** inserts or replaces the text for (owner, field, lang) */
-  putText(t: TextInput): Promise<void>;
+  /** inserts or replaces the text for each (owner, field, lang) */
+  putTexts(ts: TextInput[]): Promise<void>;
 }
 
 export interface Store extends StoreOps {

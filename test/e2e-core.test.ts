@@ -61,7 +61,7 @@ for (const engine of ENGINES) {
       const ed = (await t.store.getEditionByStart('2024-04-01'))!;
       const entries = await t.store.getEntries([ed.id]);
       const swe = entries.find((e) => e.position === 2)!;
-      await t.store.putText({ ownerKind: 'entry', ownerId: String(swe.id), field: 'intro', lang: 'en', body: 'Edited by an editor.', origin: 'human', model: null, promptVersion: null, status: 'approved' });
+      await t.store.putTexts([{ ownerKind: 'entry', ownerId: String(swe.id), field: 'intro', lang: 'en', body: 'Edited by an editor.', origin: 'human', model: null, promptVersion: null, status: 'approved' }]);
       const changedSwe = changed.replace('a new open-source agentic system that can automatically solve GitHub issues', 'an agentic system that solves GitHub issues');
       writeFileSync(file, changedSwe);
       const r = JSON.parse((await cli(['import', 'upstream', file, '--json'], env)).out);
@@ -175,7 +175,7 @@ for (const engine of ENGINES) {
       writeFileSync(join(dir, 'list.md'), list);
       assert.equal((await cli(['import', 'upstream', join(dir, 'list.md')], env)).code, 0);
       const key = `arxiv:${ids[1]}`;
-      await t.store.putText({ ownerKind: 'paper', ownerId: key, field: 'abstract', lang: 'en', body: 'An editor wrote this abstract.', origin: 'human', model: null, promptVersion: null, status: 'approved' });
+      await t.store.putTexts([{ ownerKind: 'paper', ownerId: key, field: 'abstract', lang: 'en', body: 'An editor wrote this abstract.', origin: 'human', model: null, promptVersion: null, status: 'approved' }]);
       const r = await cli(['enrich', '--week', '2025-07-01', '--json'], env);
       assert.equal(r.code, 0, r.err);
       const j = JSON.parse(r.out);

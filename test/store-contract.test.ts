@@ -41,8 +41,8 @@ for (const engine of ENGINES) {
     });
 
     it('keeps a paper once, whatever inserts it again', async () => {
-      await t.store.ensurePaper({ key: 'arxiv:2404.02258', arxivId: '2404.02258', url: 'https://arxiv.org/abs/2404.02258' });
-      await t.store.ensurePaper({ key: 'arxiv:2404.02258', arxivId: '2404.02258', url: 'https://other' });
+      await t.store.ensurePapers([{ key: 'arxiv:2404.02258', arxivId: '2404.02258', url: 'https://arxiv.org/abs/2404.02258' }]);
+      await t.store.ensurePapers([{ key: 'arxiv:2404.02258', arxivId: '2404.02258', url: 'https://other' }]);
       const m = await t.store.getPapers(['arxiv:2404.02258', 'arxiv:missing']);
       assert.equal(m.size, 1);
       assert.equal(m.get('arxiv:2404.02258')?.url, 'https://arxiv.org/abs/2404.02258');
@@ -51,11 +51,11 @@ for (const engine of ENGINES) {
     it('stores entries with ordered links and updates them', async () => {
       const ed = (await t.store.getEditionByStart('2024-04-01'))!;
       const links = [makeLink('Paper', 'https://arxiv.org/abs/2404.02258'), makeLink('Tweet', 'https://x.com/a/status/1'), makeLink('Paper', 'https://github.com/x/y')];
-      const entry = await t.store.createEntry({ editionId: ed.id, position: 3, paperKey: 'arxiv:2404.02258', label: 'Mixture-of-Depths', links });
+      const [entry] = await t.store.createEntries([{ editionId: ed.id, position: 3, paperKey: 'arxiv:2404.02258', label: 'Mixture-of-Depths', links }]);
       let [got] = await t.store.getEntries([ed.id]);
-      assert.equal(got!.id, entry.id);
+      assert.equal(got!.id, entry!.id);
       assert.deepEqual(got!.links.map((l) => l.kind), ['paper', 'tweet', 'code']);
-      await t.store.updateEntry(entry.id, { label: 'MoD', links: links.slice(0, 1) });
+      await t.store.updateEntry(entry!.id, { label: 'MoD', links: links.slice(0, 1) });
       [got] = await t.store.getEntries([ed.id]);
       assert.equal(got!.label, 'MoD');
       assert.equal(got!.links.length, 1);
@@ -63,14 +63,14 @@ for (const engine of ENGINES) {
 
     it('refuses an entry for a paper it does not have', async () => {
       const ed = (await t.store.getEditionByStart('2024-04-01'))!;
-      await assert.rejects(t.store.createEntry({ editionId: ed.id, position: 9, paperKey: 'url:https://nowhere', label: 'x', links: [] }), PaperboyError);
+      await assert.rejects(t.store.createEntries([{ editionId: ed.id, position: 9, paperKey: 'url:https://nowhere', label: 'x', links: [] }]), PaperboyError);
     });
 
     it('upserts a text per owner, field and language, with provenance', async () => {
       const base = { ownerKind: 'paper' as const, ownerId: 'arxiv:2404.02258', field: 'title' as const, model: null, promptVersion: null };
-      await t.store.putText({ ...base, lang: 'en', body: 'Mixture-of-Depths', origin: 'upstream', status: 'approved' });
-      await t.store.putText({ ...base, lang: 'ko', body: '깊이 혼합', origin: 'llm', model: 'm1', promptVersion: 'v1', status: 'draft' });
-      await t.store.putText({ ...base, lang: 'en', body: 'Mixture-of-Depths: Dynamically allocating compute', origin: 'arxiv', status: 'approved' });
+      await t.store.putTexts([{ ...base, lang: 'en', body: 'Mixture-of-Depths', origin: 'upstream', status: 'approved' }]);
+      await t.store.putTexts([{ ...base, lang: 'ko', body: '깊이 혼합', origin: 'llm', model: 'm1', promptVersion: 'v1', status: 'draft' }]);
+      await t.store.putTexts([{ ...base, lang: 'en', body: 'Mixture-of-Depths: Dynamically allocating compute', origin: 'arxiv', status: 'approved' }]);
       const texts = await t.store.getTexts([{ kind: 'paper', id: 'arxiv:2404.02258' }]);
       assert.equal(texts.length, 2);
       const en = texts.find((x) => x.lang === 'en')!;
@@ -112,7 +112,7 @@ for (const engine of ENGINES) {
       await assert.rejects(
         t.store.transaction(async (tx) => {
           await tx.createEdition({ startDate: '2030-01-01', endDate: '2030-01-07', title: 'x', source: 'upstream', sourceRef: null, status: 'imported' });
-          await tx.ensurePaper({ key: 'url:https://rollback', arxivId: null, url: 'https://rollback' });
+          await tx.ensurePapers([{ key: 'url:https://rollback', arxivId: null, url: 'https://rollback' }]);
           throw new Error('boom');
         }),
       );
@@ -134,7 +134,7 @@ for (const engine of ENGINES) {
 
     it('stores Korean and NFC text byte for byte', async () => {
       const body = '대규모 언어 모델(LLM)은 32K 토큰을 초과하는 긴 시퀀스를 처리합니다. 22억 개';
-      await t.store.putText({ ownerKind: 'edition', ownerId: '1', field: 'overview', lang: 'ko', body, origin: 'imported', model: null, promptVersion: null, status: 'draft' });
+      await t.store.putTexts([{ ownerKind: 'edition', ownerId: '1', field: 'overview', lang: 'ko', body, origin: 'imported', model: null, promptVersion: null, status: 'draft' }]);
       const [x] = await t.store.getTexts([{ kind: 'edition', id: '1' }]);
       assert.equal(x!.body, body);
     });

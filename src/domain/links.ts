@@ -21,26 +21,22 @@ const LABEL_KINDS: Array<[RegExp, LinkKind]> = [
 ];
 
 export function classifyLink(url: string, label: string): LinkKind {
-  let host = '';
+  let u: URL | null = null;
   try {
-    host = new URL(url).hostname.toLowerCase();
+    u = new URL(url);
   } catch {
     /* not a URL: fall back to the label */
   }
-  if (host === 'huggingface.co') {
-    let path = '';
-    try {
-      path = new URL(url).pathname;
-    } catch {
-      /* unreachable: host parsed above */
-    }
+  const host = u ? u.hostname.toLowerCase() : '';
+  if (u && host === 'huggingface.co') {
+    const path = u.pathname;
     if (path.startsWith('/datasets/')) return 'dataset';
     if (path.startsWith('/spaces/')) return 'demo';
     if (path.startsWith('/papers/')) return 'paper';
     if (path.startsWith('/blog/')) return 'blog';
     return 'model';
   }
-  if (arxivIdFromUrl(url)) return 'paper';
+  if (u && arxivIdFromUrl(u)) return 'paper';
   for (const [re, kind] of HOST_KINDS) if (re.test(host)) return kind;
   const l = label.trim();
   for (const [re, kind] of LABEL_KINDS) if (re.test(l)) return kind;

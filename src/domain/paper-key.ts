@@ -17,13 +17,15 @@ export function parseArxivId(raw: string): string | null {
 }
 
 /** The arXiv id (no version) an arxiv.org URL points at, or null. */
-export function arxivIdFromUrl(url: string): string | null {
+export function arxivIdFromUrl(url: string | URL): string | null {
   let u: URL;
-  try {
-    u = new URL(url.trim());
-  } catch {
-    return null;
-  }
+  if (typeof url === 'string') {
+    try {
+      u = new URL(url.trim());
+    } catch {
+      return null;
+    }
+  } else u = url;
   if (!ARXIV_HOSTS.has(u.hostname.toLowerCase())) return null;
   const m = /^\/(?:abs|pdf|html|format)\/(.+?)\/?$/i.exec(u.pathname);
   if (!m) return null;
@@ -58,7 +60,8 @@ export interface PaperIdentity {
 
 export function paperIdentity(urlOrId: string): PaperIdentity {
   const bare = parseArxivId(urlOrId);
-  const arxivId = bare ?? arxivIdFromUrl(urlOrId);
+  // cheap test first: only arxiv.org URLs are parsed for an id
+  const arxivId = bare ?? (/arxiv\.org/i.test(urlOrId) ? arxivIdFromUrl(urlOrId) : null);
   if (arxivId) return { key: `arxiv:${arxivId}`, arxivId, url: `https://arxiv.org/abs/${arxivId}` };
   const url = normaliseUrl(urlOrId);
   return { key: `url:${url}`, arxivId: null, url };

@@ -9,6 +9,9 @@ export interface ArxivSource {
   fetchByIds(ids: string[]): Promise<ArxivLookup>;
 }
 
+/** ids per arXiv request, the most the API takes */
+const BATCH = 100;
+
 export interface EnrichResult {
   scope: string;
   candidates: number;
@@ -50,31 +53,36 @@ export async function enrich(
   if (!todo.length) return result;
   opts.progress?.(`enrich: asking arXiv for ${todo.length} paper(s)`);
   const byId = new Map(todo.map((p) => [p.arxivId!, p]));
-  const lookup = await arxiv.fetchByIds([...byId.keys()]);
   const stored = new Map((await store.getTexts(todo.map((p) => ({ kind: 'paper' as const, id: p.key })), ['title', 'abstract'])).filter((t) => t.lang === 'en').map((t) => [textKey(t), t]));
-  const enrichedAt = opts.now().toISOString();
-  for (const [id, rec] of lookup.records) {
-    const paper = byId.get(id);
-    if (!paper) continue;
-    const { writes, kept } = planPaperTexts(paper, rec, stored);
+  // One arXiv batch at a time, stored as it arrives: a failure later loses nothing fetched before it.
+  const ids = [...byId.keys()];
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const lookup = await arxiv.fetchByIds(ids.slice(i, i + BATCH));
+    const enrichedAt = opts.now().toISOString();
     await store.transaction(async (tx) => {
-      await tx.setPaperMetadata(paper.key, { authors: rec.authors, categories: rec.categories, publishedAt: rec.publishedAt, updatedAt: rec.updatedAt }, enrichedAt);
-      for (const w of writes) await tx.putText(w);
+      for (const [id, rec] of lookup.records) {
+        const paper = byId.get(id);
+        if (!paper) continue;
+        const { writes, kept } = planPaperTexts(paper, rec, stored);
+        await tx.setPaperMetadata(paper.key, { authors: rec.authors, categories: rec.categories, publishedAt: rec.publishedAt, updatedAt: rec.updatedAt }, enrichedAt);
+        await tx.putTexts(writes);
+        result.enriched++;
+        result.textsWritten += writes.length;
+        result.textsKept += kept;
+      }
+      for (const id of lookup.missing) {
+        const paper = byId.get(id);
+        if (!paper) continue;
+        result.notFound.push(id);
+        await tx.setPaperEnrichError(paper.key, 'arXiv has no paper with this id');
+      }
+      for (const err of lookup.errors) {
+        result.errors.push({ arxivId: err.id, message: err.message });
+        const paper = err.id ? byId.get(err.id) : undefined;
+        if (paper) await tx.setPaperEnrichError(paper.key, err.message);
+      }
     });
-    result.enriched++;
-    result.textsWritten += writes.length;
-    result.textsKept += kept;
-  }
-  for (const id of lookup.missing) {
-    const paper = byId.get(id);
-    if (!paper) continue;
-    result.notFound.push(id);
-    await store.setPaperEnrichError(paper.key, 'arXiv has no paper with this id');
-  }
-  for (const err of lookup.errors) {
-    result.errors.push({ arxivId: err.id, message: err.message });
-    const paper = err.id ? byId.get(err.id) : undefined;
-    if (paper) await store.setPaperEnrichError(paper.key, err.message);
+    opts.progress?.(`enrich: ${Math.min(i + BATCH, ids.length)}/${ids.length} looked up, ${result.enriched} enriched`);
   }
   return result;
 }

@@ -24,23 +24,27 @@ export async function importCsv(store: Store, parsed: { rows: CsvRow[]; problems
   const inEditionKeys = new Set(snapshotEntries.map((e) => e.paperKey));
   const result: ImportCsvResult = { source, rows: parsed.rows.length, papersCreated: 0, abstractsWritten: 0, abstractsUnchanged: 0, abstractsKept: 0, inEditions: 0, problems: parsed.problems };
   const created = new Set<string>();
-  await store.transaction(async (tx) => {
-    for (const row of parsed.rows) {
-      if (!existing.has(row.paper.key) && !created.has(row.paper.key)) {
-        await tx.ensurePaper({ key: row.paper.key, arxivId: row.paper.arxivId, url: row.paper.url });
-        created.add(row.paper.key);
-      }
-      if (inEditionKeys.has(row.paper.key)) result.inEditions++;
-      if (!row.abstract) continue;
-      const t: TextInput = { ownerKind: 'paper', ownerId: row.paper.key, field: 'abstract', lang: 'en', body: row.abstract, origin: 'upstream', model: null, promptVersion: null, status: 'approved' };
-      const d = decideText(stored.get(textKey(t)), t);
-      if (d === 'insert' || d === 'replace') {
-        await tx.putText(t);
-        stored.set(textKey(t), { ...t, createdAt: '', updatedAt: '' });
-        result.abstractsWritten++;
-      } else if (d === 'unchanged') result.abstractsUnchanged++;
-      else result.abstractsKept++;
+  const papers: Array<{ key: string; arxivId: string | null; url: string }> = [];
+  const writes: TextInput[] = [];
+  for (const row of parsed.rows) {
+    if (!existing.has(row.paper.key) && !created.has(row.paper.key)) {
+      papers.push({ key: row.paper.key, arxivId: row.paper.arxivId, url: row.paper.url });
+      created.add(row.paper.key);
     }
+    if (inEditionKeys.has(row.paper.key)) result.inEditions++;
+    if (!row.abstract) continue;
+    const t: TextInput = { ownerKind: 'paper', ownerId: row.paper.key, field: 'abstract', lang: 'en', body: row.abstract, origin: 'upstream', model: null, promptVersion: null, status: 'approved' };
+    const d = decideText(stored.get(textKey(t)), t);
+    if (d === 'insert' || d === 'replace') {
+      writes.push(t);
+      stored.set(textKey(t), { ...t, createdAt: '', updatedAt: '' });
+      result.abstractsWritten++;
+    } else if (d === 'unchanged') result.abstractsUnchanged++;
+    else result.abstractsKept++;
+  }
+  await store.transaction(async (tx) => {
+    await tx.ensurePapers(papers);
+    await tx.putTexts(writes);
   });
   result.papersCreated = created.size;
   return result;

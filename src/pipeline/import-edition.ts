@@ -136,7 +136,7 @@ export async function importEdition(store: Store, post: EditionPost, opts: { mod
   const matches = matchEntries(post.entries, bundle.entries, titlesEn);
   const { writes, unchanged, kept } = planPostTexts(post, matches, bundle, opts);
   await store.transaction(async (tx) => {
-    for (const w of writes) await tx.putText(w);
+    for (const w of writes) await tx.putTexts([w]);
   });
   const matchedIdx = new Set(matches.map((m) => m.postIndex));
   const matchedEntries = new Set(matches.map((m) => m.entry.id));

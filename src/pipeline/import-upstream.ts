@@ -121,18 +121,23 @@ export async function loadSnapshot(store: Store): Promise<Snapshot> {
   };
 }
 
-export async function applyEditionPlan(store: Store, plan: EditionPlan): Promise<void> {
+/** Editions per write transaction: few commits, yet a short hold on the write lock. */
+const EDITIONS_PER_TRANSACTION = 25;
+
+/** Applies plans in one transaction with a handful of multi-row statements for all of them. */
+export async function applyEditionPlans(store: Store, plans: EditionPlan[]): Promise<void> {
   await store.transaction(async (tx) => {
-    let editionId = plan.editionId;
-    if (plan.create) editionId = (await tx.createEdition(plan.create)).id;
-    else if (plan.update) await tx.updateEdition(plan.update.id, plan.update.patch);
-    for (const p of plan.papers) await tx.ensurePaper(p);
-    for (const ep of plan.entries) {
-      let entryId = ep.entryId;
-      if (ep.create) entryId = (await tx.createEntry({ editionId: editionId!, position: ep.position, ...ep.create })).id;
-      else if (ep.update) await tx.updateEntry(ep.update.id, ep.update.patch);
-      if (ep.intro) await tx.putText({ ...ep.intro, ownerId: String(entryId) });
-    }
+    const created = await tx.createEditions(plans.flatMap((p) => (p.create ? [p.create] : [])));
+    const editionIdAt = new Map(created.map((e) => [e.startDate, e.id]));
+    for (const p of plans) if (p.update) await tx.updateEdition(p.update.id, p.update.patch);
+    await tx.ensurePapers(plans.flatMap((p) => p.papers));
+    const editionOf = (p: EditionPlan) => p.editionId ?? editionIdAt.get(p.startDate)!;
+    const entries = await tx.createEntries(plans.flatMap((p) => p.entries.flatMap((ep) => (ep.create ? [{ editionId: editionOf(p), position: ep.position, ...ep.create }] : []))));
+    const entryIdAt = new Map(entries.map((e) => [`${e.editionId}:${e.position}`, e.id]));
+    for (const p of plans) for (const ep of p.entries) if (ep.update) await tx.updateEntry(ep.update.id, ep.update.patch);
+    await tx.putTexts(
+      plans.flatMap((p) => p.entries.flatMap((ep) => (ep.intro ? [{ ...ep.intro, ownerId: String(ep.entryId ?? entryIdAt.get(`${editionOf(p)}:${ep.position}`)) }] : []))),
+    );
   });
 }
 
@@ -156,11 +161,9 @@ export async function importUpstream(
   const keys = [...new Set(parsed.editions.flatMap((e) => e.entries.map((r) => r.paper.key)))].filter((k) => !snap.papers.has(k));
   for (const k of (await store.getPapers(keys)).keys()) snap.papers.add(k);
   const { plans, counts, dropped } = planUpstreamImport(parsed.editions, snap, { sourcePage: opts.sourcePage });
-  let done = 0;
-  for (const plan of plans) {
-    await applyEditionPlan(store, plan);
-    done++;
-    if (opts.progress && (done % 20 === 0 || done === plans.length)) opts.progress(`import: wrote ${done}/${plans.length} editions`);
+  for (let i = 0; i < plans.length; i += EDITIONS_PER_TRANSACTION) {
+    await applyEditionPlans(store, plans.slice(i, i + EDITIONS_PER_TRANSACTION));
+    opts.progress?.(`import: wrote ${Math.min(i + EDITIONS_PER_TRANSACTION, plans.length)}/${plans.length} editions`);
   }
   return {
     source: opts.source,

@@ -1,9 +1,9 @@
 // The only code that writes SQL. The same Kysely queries run on SQLite and PostgreSQL.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Edition, EditionStatus, Entry, Link, LinkKind, OwnerKind, Origin, Paper, Text, TextField, TextInput, TextStatus } from '../domain/types.js';
-import type { EditionBundle, EditionSummary, NewEdition, OwnerRef, PaperInput, PaperMetadata, Store, StoreOps } from '../ports.js';
+import type { EditionBundle, EditionSummary, NewEdition, NewEntry, OwnerRef, PaperInput, PaperMetadata, Store, StoreOps } from '../ports.js';
 import { PaperboyError } from '../errors.js';
-import type { Database, EditionTable, PaperTable, TextTable } from './schema.js';
+import type { Database, EditionTable, EntryLinkTable, PaperTable, TextTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -187,6 +187,22 @@ class Ops implements StoreOps {
     return toEdition(r);
   }
 
+  async createEditions(es: NewEdition[]): Promise<Edition[]> {
+    const t = nowIso();
+    const out: Edition[] = [];
+    for (const part of chunks(es, 200)) {
+      if (!part.length) continue;
+      const rows = await this.db
+        .insertInto('edition')
+        .values(part.map((e) => ({ start_date: e.startDate, end_date: e.endDate, title: e.title, source: e.source, source_ref: e.sourceRef, status: e.status, created_at: t, updated_at: t })))
+        .returningAll()
+        .execute()
+        .catch(storeError);
+      out.push(...rows.map(toEdition));
+    }
+    return out;
+  }
+
   async updateEdition(id: number, patch: Partial<Pick<Edition, 'endDate' | 'title' | 'sourceRef' | 'status'>>): Promise<void> {
     const set: Partial<Record<keyof EditionTable, unknown>> = { updated_at: nowIso() };
     if (patch.endDate !== undefined) set.end_date = patch.endDate;
@@ -196,14 +212,17 @@ class Ops implements StoreOps {
     await this.db.updateTable('edition').set(set as never).where('id', '=', id).execute().catch(storeError);
   }
 
-  async ensurePaper(p: PaperInput): Promise<void> {
+  async ensurePapers(ps: PaperInput[]): Promise<void> {
     const t = nowIso();
-    await this.db
-      .insertInto('paper')
-      .values({ key: p.key, arxiv_id: p.arxivId, url: p.url, authors: '[]', categories: '[]', created_at: t, updated_at: t })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute()
-      .catch(storeError);
+    for (const part of chunks(ps, 200)) {
+      if (!part.length) continue;
+      await this.db
+        .insertInto('paper')
+        .values(part.map((p) => ({ key: p.key, arxiv_id: p.arxivId, url: p.url, authors: '[]', categories: '[]', created_at: t, updated_at: t })))
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute()
+        .catch(storeError);
+    }
   }
 
   async setPaperMetadata(key: string, meta: PaperMetadata, enrichedAt: string): Promise<void> {
@@ -227,17 +246,24 @@ class Ops implements StoreOps {
     await this.db.updateTable('paper').set({ enrich_error: message, updated_at: nowIso() }).where('key', '=', key).execute().catch(storeError);
   }
 
-  async createEntry(e: { editionId: number; position: number; paperKey: string; label: string; links: Link[] }): Promise<Entry> {
+  async createEntries(es: NewEntry[]): Promise<Entry[]> {
     const t = nowIso();
-    const r = await this.db
-      .insertInto('entry')
-      .values({ edition_id: e.editionId, position: e.position, paper_key: e.paperKey, label: e.label, created_at: t, updated_at: t })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-      .catch(storeError);
-    const id = Number(r.id);
-    await this.writeLinks(id, e.links);
-    return { id, editionId: e.editionId, position: e.position, paperKey: e.paperKey, label: e.label, links: e.links };
+    const out: Entry[] = [];
+    for (const part of chunks(es, 200)) {
+      if (!part.length) continue;
+      const rows = await this.db
+        .insertInto('entry')
+        .values(part.map((e) => ({ edition_id: e.editionId, position: e.position, paper_key: e.paperKey, label: e.label, created_at: t, updated_at: t })))
+        .returning(['id', 'edition_id', 'position'])
+        .execute()
+        .catch(storeError);
+      // RETURNING order is not promised; match rows back by (edition, position), which is unique
+      const ids = new Map(rows.map((r) => [`${r.edition_id}:${r.position}`, Number(r.id)]));
+      const created = part.map((e) => ({ ...e, id: ids.get(`${e.editionId}:${e.position}`)! }));
+      await this.writeLinks(created.flatMap((e) => e.links.map((l, i) => ({ entry_id: e.id, ord: i, kind: l.kind, label: l.label, url: l.url }))));
+      out.push(...created);
+    }
+    return out;
   }
 
   async updateEntry(id: number, patch: { paperKey?: string; label?: string; links?: Link[] }): Promise<void> {
@@ -247,48 +273,52 @@ class Ops implements StoreOps {
     await this.db.updateTable('entry').set(set).where('id', '=', id).execute().catch(storeError);
     if (patch.links) {
       await this.db.deleteFrom('entry_link').where('entry_id', '=', id).execute().catch(storeError);
-      await this.writeLinks(id, patch.links);
+      await this.writeLinks(patch.links.map((l, i) => ({ entry_id: id, ord: i, kind: l.kind, label: l.label, url: l.url })));
     }
   }
 
-  private async writeLinks(entryId: number, links: Link[]): Promise<void> {
-    if (!links.length) return;
-    await this.db
-      .insertInto('entry_link')
-      .values(links.map((l, i) => ({ entry_id: entryId, ord: i, kind: l.kind, label: l.label, url: l.url })))
-      .execute()
-      .catch(storeError);
+  private async writeLinks(rows: Array<Selectable<EntryLinkTable>>): Promise<void> {
+    for (const part of chunks(rows, 500)) {
+      if (part.length) await this.db.insertInto('entry_link').values(part).execute().catch(storeError);
+    }
   }
 
-  async putText(t: TextInput): Promise<void> {
-    const ts = nowIso();
-    await this.db
-      .insertInto('text')
-      .values({
-        owner_kind: t.ownerKind,
-        owner_id: t.ownerId,
-        field: t.field,
-        lang: t.lang,
-        body: t.body,
-        origin: t.origin,
-        model: t.model,
-        prompt_version: t.promptVersion,
-        status: t.status,
-        created_at: ts,
-        updated_at: ts,
-      })
-      .onConflict((oc) =>
-        oc.columns(['owner_kind', 'owner_id', 'field', 'lang']).doUpdateSet({
-          body: t.body,
-          origin: t.origin,
-          model: t.model,
-          prompt_version: t.promptVersion,
-          status: t.status,
-          updated_at: ts,
-        }),
-      )
-      .execute()
-      .catch(storeError);
+  async putTexts(ts: TextInput[]): Promise<void> {
+    const now = nowIso();
+    // one statement per chunk; a (owner, field, lang) twice in one chunk would conflict with itself
+    const last = new Map(ts.map((t) => [`${t.ownerKind}\u0000${t.ownerId}\u0000${t.field}\u0000${t.lang}`, t]));
+    for (const part of chunks([...last.values()], 200)) {
+      if (!part.length) continue;
+      await this.db
+        .insertInto('text')
+        .values(
+          part.map((t) => ({
+            owner_kind: t.ownerKind,
+            owner_id: t.ownerId,
+            field: t.field,
+            lang: t.lang,
+            body: t.body,
+            origin: t.origin,
+            model: t.model,
+            prompt_version: t.promptVersion,
+            status: t.status,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['owner_kind', 'owner_id', 'field', 'lang']).doUpdateSet((eb) => ({
+            body: eb.ref('excluded.body'),
+            origin: eb.ref('excluded.origin'),
+            model: eb.ref('excluded.model'),
+            prompt_version: eb.ref('excluded.prompt_version'),
+            status: eb.ref('excluded.status'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute()
+        .catch(storeError);
+    }
   }
 }
 
