@@ -14,7 +14,7 @@ export function createFetcher(opts: { timeoutMs: number; fetch?: typeof fetch })
         try {
           res = await doFetch(fileOrUrl, { signal: AbortSignal.timeout(opts.timeoutMs), redirect: 'follow' });
         } catch (e) {
-          const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+          const cause = describeFetchFailure(e);
           throw new PaperboyError('FETCH_FAILED', `could not fetch ${fileOrUrl}: ${cause === 'TimeoutError' ? `no answer within ${opts.timeoutMs} ms` : cause}`, { retryable: true, cause: e });
         }
         if (!res.ok) throw new PaperboyError('FETCH_FAILED', `could not fetch ${fileOrUrl}: HTTP ${res.status} ${res.statusText}`.trim(), { retryable: res.status >= 500 || res.status === 429 });
@@ -43,4 +43,11 @@ export function createFetcher(opts: { timeoutMs: number; fetch?: typeof fetch })
       }
     },
   };
+}
+
+/** undici hides the reason in `cause` (sometimes an AggregateError of per-address errors). */
+function describeFetchFailure(e: unknown): string {
+  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } };
+  if (err.name === 'TimeoutError') return 'TimeoutError';
+  return err.cause?.code ?? err.cause?.errors?.find((x) => x.code)?.code ?? err.cause?.message ?? err.message ?? String(e);
 }
