@@ -126,6 +126,8 @@ for (const engine of ENGINES) {
       assert.match(out, /https:\/\/github\.com\/princeton-nlp\/SWE-agent/);
       assert.match(out, /GitHub 링크/);
       assert.match(out, /https:\/\/research\.myshell\.ai\/jetmoe/);
+      assert.match(out, /^## JetMoE$/m);
+      assert.match(out, /^## 다발성 탈옥 \/ Many-shot Jailbreaking$/m);
       assert.match(out, /원문/);
       assert.match(out, /GPT/);
       // Korean comes before English inside a block
@@ -153,6 +155,10 @@ for (const engine of ENGINES) {
       const json = JSON.parse((await cli(['render', '--week', '2024-04-01', '--lang', 'ko', '--format', 'json'], env)).out);
       assert.equal(json.entries.length, 10);
       assert.equal(json.entries[6].titleEn, 'JetMoE');
+      // a name kept as it is counts as its Korean title: the imported week has no English fallbacks
+      assert.equal(json.entries[6].title.body, 'JetMoE');
+      assert.equal(json.fallbacks, 0);
+      assert.deepEqual(json.models, ['GPT']);
     });
 
     it('enriches a week from arXiv and reports the papers arXiv does not have', async () => {

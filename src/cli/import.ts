@@ -69,7 +69,7 @@ export async function importEditionCommand(deps: Deps, file: string, opts: { lan
     const io = deps.io;
     io.out(`import edition: ${where(w)} → ${r.edition.startDate}..${r.edition.endDate} (${opts.lang})`);
     io.out(`  matched ${r.matched.length} of ${r.matched.length + r.unmatchedPost.length} papers (${r.matched.filter((m) => m.by === 'link').length} by link, ${r.matched.filter((m) => m.by === 'title').length} by title)`);
-    io.out(`  texts   ${r.textsWritten} written, ${r.textsUnchanged} unchanged${r.textsKept ? `, ${r.textsKept} kept (an editor's or a better source's text is stored)` : ''}`);
+    io.out(`  texts   ${r.textsWritten} written, ${r.textsUnchanged} unchanged${r.textsKept ? `, ${r.textsKept} not taken (an editor's text, or the English of the list or arXiv, is kept)` : ''}`);
     for (const e of r.entriesWithoutText) io.out(`  entry ${e.position} (${e.label}) has no text in this post`);
   }
   for (const u of r.unmatchedPost) deps.io.err(`${where(w)}:${u.line}: "${u.title}" matches no entry of the edition (by links or English title) — not imported`);

@@ -109,7 +109,8 @@ export function planPostTexts(post: EditionPost, matches: Match[], bundle: Editi
     const p = post.entries[m.postIndex]!;
     const paperKey = m.entry.paperKey;
     const entryId = String(m.entry.id);
-    add('paper', paperKey, 'title', post.lang, p.titleTarget);
+    // a heading with one name (JetMoE) means the name is kept as it is in the target language
+    add('paper', paperKey, 'title', post.lang, p.titleTarget ?? (p.titleEn || null));
     add('paper', paperKey, 'title', 'en', p.titleEn);
     add('entry', entryId, 'intro', post.lang, p.introTarget);
     add('entry', entryId, 'intro', 'en', p.introEn);
