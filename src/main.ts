@@ -46,6 +46,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
 
 const isEntry = process.argv[1] && /(?:main\.(?:ts|js)|paperboy(?:\.js)?)$/.test(process.argv[1]);
 if (isEntry) {
+  // `paperboy editions | head` closes the pipe early: that is not an error
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const io: Io = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
   main(process.argv.slice(2), process.env, io).then(
     (code) => {

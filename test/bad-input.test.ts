@@ -260,3 +260,23 @@ describe('bad input', () => {
     assert.match(r.err, /potw\.csv:2: /);
   });
 });
+
+describe('output to a closed pipe', () => {
+  it('stops quietly when the reader goes away (paperboy editions | head)', async () => {
+    const t = await openSqlite();
+    try {
+      await cli(['import', 'upstream', UPSTREAM_MD], t.env);
+      const { spawn } = await import('node:child_process');
+      const { ROOT } = await import('./support/cli.js');
+      const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/main.ts`, 'editions'], { cwd: ROOT, env: { ...process.env, ...t.env } });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      assert.equal(code, 0);
+      assert.doesNotMatch(err, /EPIPE|at /);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
