@@ -167,8 +167,8 @@ for (const engine of ENGINES) {
       // the recorded arXiv answers do not hold this week's papers: each is reported, none is lost
       assert.equal(j.candidates, 6);
       assert.equal(j.notFound.length, 6);
-      assert.equal(r.code, 65);
-      assert.match(r.err, /arXiv 2404\.02258: arXiv has no paper with this id/);
+      assert.equal(r.code, 0);
+      assert.match(r.err, /warning: arXiv 2404\.02258: arXiv has no paper with this id/);
       const texts = await t.store.getTexts([{ kind: 'paper', id: 'arxiv:2404.02258' }], ['title']);
       assert.ok(texts.find((x) => x.lang === 'ko'), 'imported Korean title untouched');
     });
@@ -194,6 +194,22 @@ for (const engine of ENGINES) {
       const again = JSON.parse((await cli(['enrich', '--week', '2025-07-01', '--json'], env)).out);
       assert.equal(again.skipped, 3);
       assert.equal(again.enriched, 0);
+    });
+
+    it('reports an id arXiv refuses as an error of that paper and stores the others', async () => {
+      const ids = arxiv.recordedIds.slice(3, 5);
+      const dir = mkdtempSync(join(tmpdir(), 'paperboy-enrich-'));
+      const rows = ids.map((id, i) => `| ${i + 1}) **Recorded paper ${i + 1}** - a paper. | [Paper](https://arxiv.org/abs/${id}) |`);
+      writeFileSync(join(dir, 'list.md'), ['## Top ML Papers of the Week (July 7 - July 13) - 2025', '| **Paper**  | **Links** |', '| --- | --- |', ...rows, ''].join('\n'));
+      assert.equal((await cli(['import', 'upstream', join(dir, 'list.md')], env)).code, 0);
+      arxiv.rejectIds(ids[0]!);
+      const r = await cli(['enrich', '--week', '2025-07-08', '--json'], env);
+      arxiv.clear();
+      assert.equal(r.code, 65);
+      const j = JSON.parse(r.out);
+      assert.equal(j.enriched, 1);
+      assert.deepEqual(j.errors.map((e: { arxivId: string }) => e.arxivId), [ids[0]]);
+      assert.match(r.err, new RegExp(`enrich: arXiv ${ids[0]!.replace('.', '\\.')}: incorrect id format`));
     });
   });
 }

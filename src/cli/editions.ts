@@ -48,9 +48,10 @@ export async function enrichCommand(deps: Deps, opts: { week?: string; all?: boo
   else {
     deps.io.out(`enrich: ${scope}: ${r.candidates} paper(s) with an arXiv id; ${r.enriched} enriched, ${r.skipped} already enriched${r.skipped ? ' (--force refreshes them)' : ''}, ${r.textsWritten} texts written${r.textsKept ? `, ${r.textsKept} kept because an editor wrote them` : ''}`);
   }
-  for (const id of r.notFound) deps.io.err(`enrich: arXiv ${id}: arXiv has no paper with this id`);
+  // an id arXiv does not know is a fact about the link, worth a warning; an id arXiv refuses is an error
+  for (const id of r.notFound) deps.io.err(`enrich: warning: arXiv ${id}: arXiv has no paper with this id (the paper keeps its list texts)`);
   for (const e of r.errors) deps.io.err(`enrich: arXiv ${e.arxivId ?? '(batch)'}: ${e.message}`);
-  return { exitCode: r.notFound.length || r.errors.length ? PARTIAL_EXIT : 0 };
+  return { exitCode: r.errors.length ? PARTIAL_EXIT : 0 };
 }
 
 export async function renderCommand(deps: Deps, opts: { week?: string; lang?: string; format?: string; out?: string }): Promise<Outcome> {
