@@ -1,4 +1,4 @@
-// A small error taxonomy with stable codes, mapped to exit codes in one place (cli/run.ts).
+// A small error taxonomy with stable codes, mapped to exit codes in one place (EXIT below).
 
 export type ErrorCode =
   | 'CONFIG_INVALID'
@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'FETCH_FAILED'
   | 'UPSTREAM_ERROR'
   | 'STORE_UNAVAILABLE'
-  | 'STORE_FAILED';
+  | 'STORE_FAILED'
+  | 'OUTPUT_FAILED';
 
 const EXIT: Record<ErrorCode, number> = {
   USAGE: 2,
@@ -21,6 +22,7 @@ const EXIT: Record<ErrorCode, number> = {
   UPSTREAM_ERROR: 69,
   STORE_UNAVAILABLE: 75,
   STORE_FAILED: 74,
+  OUTPUT_FAILED: 73,
 };
 
 export class PaperboyError extends Error {

@@ -41,7 +41,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.err(describeError(e, debug));
     return exitCodeOf(e);
   }
-  return runCli(argv.length ? argv : ['--help'], () => makeDeps(config, io), io, debug);
+  return runCli(argv.length ? argv : ['--help'], () => makeDeps(config, io), io, debug || config.debug);
 }
 
 const isEntry = process.argv[1] && /(?:main\.(?:ts|js)|paperboy(?:\.js)?)$/.test(process.argv[1]);

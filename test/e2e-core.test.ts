@@ -168,7 +168,7 @@ for (const engine of ENGINES) {
       assert.equal(j.candidates, 6);
       assert.equal(j.notFound.length, 6);
       assert.equal(r.code, 0);
-      assert.match(r.err, /warning: arXiv 2404\.02258: arXiv has no paper with this id/);
+      assert.match(r.err, /note: arXiv 2404\.02258: arXiv has no paper with this id/);
       const texts = await t.store.getTexts([{ kind: 'paper', id: 'arxiv:2404.02258' }], ['title']);
       assert.ok(texts.find((x) => x.lang === 'ko'), 'imported Korean title untouched');
     });

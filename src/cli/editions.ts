@@ -49,7 +49,7 @@ export async function enrichCommand(deps: Deps, opts: { week?: string; all?: boo
     deps.io.out(`enrich: ${scope}: ${r.candidates} paper(s) with an arXiv id; ${r.enriched} enriched, ${r.skipped} already enriched${r.skipped ? ' (--force refreshes them)' : ''}, ${r.textsWritten} texts written${r.textsKept ? `, ${r.textsKept} kept because an editor wrote them` : ''}`);
   }
   // an id arXiv does not know is a fact about the link, worth a warning; an id arXiv refuses is an error
-  for (const id of r.notFound) deps.io.err(`enrich: warning: arXiv ${id}: arXiv has no paper with this id (the paper keeps its list texts)`);
+  for (const id of r.notFound) deps.io.err(`enrich: note: arXiv ${id}: arXiv has no paper with this id (the paper keeps its list texts)`);
   for (const e of r.errors) deps.io.err(`enrich: arXiv ${e.arxivId ?? '(batch)'}: ${e.message}`);
   return { exitCode: r.errors.length ? PARTIAL_EXIT : 0 };
 }
@@ -67,7 +67,7 @@ export async function renderCommand(deps: Deps, opts: { week?: string; lang?: st
     try {
       await writeFile(opts.out, text.endsWith('\n') ? text : `${text}\n`);
     } catch (e) {
-      throw new PaperboyError('INPUT_INVALID', `cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new PaperboyError('OUTPUT_FAILED', `cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     deps.io.err(`render: wrote ${opts.out} (${edition.startDate}, ${lang}, ${format})`);
   } else deps.io.out(text);

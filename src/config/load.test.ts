@@ -49,5 +49,7 @@ describe('loadConfig', () => {
     const c = loadConfig({ env: { PAPERBOY_DATABASE_URL: 'postgres://user:pw@db:5432/x' } });
     const row = dumpConfig(c).find((r) => r.env === 'PAPERBOY_DATABASE_URL')!;
     assert.equal(row.value, 'postgres://****:****@db:5432/x');
+    const q = loadConfig({ env: { PAPERBOY_DATABASE_URL: 'postgres://db:5432/x?password=pw&sslmode=require' } });
+    assert.equal(dumpConfig(q).find((r) => r.env === 'PAPERBOY_DATABASE_URL')!.value, 'postgres://db:5432/x?password=****&sslmode=require');
   });
 });

@@ -77,6 +77,7 @@ function redact(value: string): string {
       u.password = u.password ? '****' : '';
       u.username = u.username ? '****' : '';
     }
+    for (const k of [...u.searchParams.keys()]) if (/pass|secret|token|key/i.test(k)) u.searchParams.set(k, '****');
     return u.toString();
   } catch {
     return '****';

@@ -46,6 +46,7 @@ export const BundleSchema = z.strictObject({
   footerHuman: text,
   /** footer when shown texts were imported or machine-made by a model nobody recorded */
   footerUnknownModel: text,
+  footerUntranslated: text,
   /** the invitation to report mistakes, after the footer line */
   reportMistakes: text,
   provenance: z.strictObject({ model: text, prompt: text }),

@@ -14,7 +14,8 @@ export function assembleEditionView(bundle: EditionBundle, lang: string): Editio
   const models = new Set<string>();
 
   /** The target-language text, or the English one marked as a fallback; null when neither exists. */
-  const shown = (ownerKind: OwnerKind, ownerId: string, field: TextField, en: string | null): ShownText | null => {
+  /** The target-language text, or the English one (with its own provenance) marked as a fallback. */
+  const shown = (ownerKind: OwnerKind, ownerId: string, field: TextField, en: Text | string | null): ShownText | null => {
     if (english) return null;
     const t = get(ownerKind, ownerId, field, lang);
     if (t) {
@@ -23,7 +24,8 @@ export function assembleEditionView(bundle: EditionBundle, lang: string): Editio
     }
     if (en === null) return null;
     fallbacks++;
-    return { body: en, lang: 'en', origin: 'upstream', model: null, promptVersion: null, status: 'approved', fallback: true };
+    if (typeof en === 'string') return { body: en, lang: 'en', origin: 'upstream', model: null, promptVersion: null, status: 'approved', fallback: true };
+    return { body: en.body, lang: 'en', origin: en.origin, model: en.model, promptVersion: en.promptVersion, status: en.status, fallback: true };
   };
 
   const entries: EntryView[] = [...bundle.entries]
@@ -31,23 +33,28 @@ export function assembleEditionView(bundle: EditionBundle, lang: string): Editio
     .map((e) => {
       const paper = bundle.papers.get(e.paperKey);
       const id = String(e.id);
-      const titleEn = get('paper', e.paperKey, 'title', 'en')?.body ?? e.label;
-      const introEn = get('entry', id, 'intro', 'en')?.body ?? null;
-      const abstractEn = get('paper', e.paperKey, 'abstract', 'en')?.body ?? null;
-      const keyMessagesEn = get('paper', e.paperKey, 'key_messages', 'en')?.body ?? null;
+      // the upstream label stands in for a title nobody has given in English yet
+      const titleText = get('paper', e.paperKey, 'title', 'en') ?? e.label;
+      const titleEn = typeof titleText === 'string' ? titleText : titleText.body;
+      const introText = get('entry', id, 'intro', 'en') ?? null;
+      const abstractText = get('paper', e.paperKey, 'abstract', 'en') ?? null;
+      const keyText = get('paper', e.paperKey, 'key_messages', 'en') ?? null;
+      const introEn = introText?.body ?? null;
+      const abstractEn = abstractText?.body ?? null;
+      const keyMessagesEn = keyText?.body ?? null;
       const paperLink = e.links.find((l) => l.kind === 'paper');
       return {
         position: e.position,
         paperKey: e.paperKey,
         arxivId: paper?.arxivId ?? null,
         titleEn,
-        title: shown('paper', e.paperKey, 'title', titleEn),
+        title: shown('paper', e.paperKey, 'title', titleText),
         introEn,
-        intro: shown('entry', id, 'intro', introEn),
+        intro: shown('entry', id, 'intro', introText),
         abstractEn,
-        abstract: shown('paper', e.paperKey, 'abstract', abstractEn),
+        abstract: shown('paper', e.paperKey, 'abstract', abstractText),
         keyMessagesEn,
-        keyMessages: keyMessagesEn || get('paper', e.paperKey, 'key_messages', lang) ? shown('paper', e.paperKey, 'key_messages', keyMessagesEn) : null,
+        keyMessages: keyMessagesEn || get('paper', e.paperKey, 'key_messages', lang) ? shown('paper', e.paperKey, 'key_messages', keyText) : null,
         paperUrl: paperLink?.url ?? (paper?.arxivId ? `https://arxiv.org/abs/${paper.arxivId}` : null),
         codeUrls: e.links.filter((l) => l.kind === 'code').map((l) => l.url),
         moreUrls: e.links.filter((l) => MORE_KINDS.has(l.kind)).map((l) => l.url),

@@ -42,10 +42,13 @@ export async function importCsv(store: Store, parsed: { rows: CsvRow[]; problems
     } else if (d === 'unchanged') result.abstractsUnchanged++;
     else result.abstractsKept++;
   }
-  await store.transaction(async (tx) => {
-    await tx.ensurePapers(papers);
-    await tx.putTexts(writes);
-  });
+  // a re-run with nothing new takes no write lock
+  if (papers.length || writes.length) {
+    await store.transaction(async (tx) => {
+      await tx.ensurePapers(papers);
+      await tx.putTexts(writes);
+    });
+  }
   result.papersCreated = created.size;
   return result;
 }

@@ -1,4 +1,5 @@
-// Import of the upstream list: parse (pure), plan against what is stored (pure), apply one edition per transaction.
+// Import of the upstream list: parse (pure), plan against what is stored (pure), apply in transactions of
+// EDITIONS_PER_TRANSACTION editions.
 import type { Edition, Entry, Link, Text, TextInput } from '../domain/types.js';
 import { decideText, textKey } from '../domain/text-policy.js';
 import type { NewEdition, PaperInput, Progress, Store } from '../ports.js';

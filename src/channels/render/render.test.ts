@@ -346,6 +346,18 @@ describe('renderEdition fallbacks and footers', () => {
     assert.ok(!out.includes('모델로 정리한'));
   });
 
+  it('says nothing is translated yet, never that people wrote it, when every block fell back to English', () => {
+    const v = koView();
+    const fallback = (t: ShownText | null, en: string | null) => (t && en ? { ...t, body: en, lang: 'en', origin: 'upstream' as const, model: null, promptVersion: null, fallback: true } : null);
+    v.models = [];
+    v.overview = null;
+    v.entries = v.entries.map((e) => ({ ...e, title: fallback(e.title, e.titleEn), intro: fallback(e.intro, e.introEn), abstract: fallback(e.abstract, e.abstractEn), keyMessages: fallback(e.keyMessages, e.keyMessagesEn) }));
+    const out = renderEdition(v, 'discourse');
+    assert.ok(out.includes('이 글에는 아직 번역이 없어 영어 원문을 보여드립니다.'));
+    assert.ok(!out.includes('사람이 직접'));
+    assert.ok(!out.includes('모델로 정리한'));
+  });
+
   it('says the model is unknown for imported text without one', () => {
     const v = koView();
     const imported = (t: ShownText | null) => (t ? { ...t, origin: 'imported' as const, model: null, promptVersion: null } : null);

@@ -141,12 +141,15 @@ function shownTexts(layout: Omit<Layout, 'footer'>): ShownText[] {
   return out;
 }
 
-function footerLines(bundle: Bundle, models: string[], shown: ShownText[]): string[] {
+function footerLines(bundle: Bundle, models: string[], shown: ShownText[], englishOnly: boolean): string[] {
   const lines: string[] = [];
   if (models.length > 0) lines.push(fill(bundle.footerModels, { models: models.join(', ') }));
   const unknownModel = shown.some((t) => (t.origin === 'llm' || t.origin === 'imported') && present(t.model) === null);
   if (unknownModel) lines.push(bundle.footerUnknownModel);
-  if (lines.length === 0) lines.push(bundle.footerHuman);
+  // only texts really in the page's language say who wrote it; English shown as a fallback says nothing
+  const own = shown.filter((t) => !t.fallback && (englishOnly || !isEnglish(t.lang)));
+  if (lines.length === 0 && (englishOnly || own.some((t) => t.origin === 'human'))) lines.push(bundle.footerHuman);
+  if (!englishOnly && own.length === 0) lines.push(bundle.footerUntranslated);
   lines.push(bundle.reportMistakes);
   return lines;
 }
@@ -169,7 +172,7 @@ function buildLayout(view: EditionView): Layout {
     sourceUrl: view.sourceUrl === null ? null : safeUrl(view.sourceUrl),
   };
   const models = dedupe(view.models.map((m) => present(m)).filter((m): m is string => m !== null));
-  return { ...partial, footer: footerLines(bundle, models, shownTexts(partial)) };
+  return { ...partial, footer: footerLines(bundle, models, shownTexts(partial), englishOnly) };
 }
 
 // ---------------------------------------------------------------------------------------------
