@@ -10,7 +10,11 @@ export type ErrorCode =
   | 'UPSTREAM_ERROR'
   | 'STORE_UNAVAILABLE'
   | 'STORE_FAILED'
-  | 'OUTPUT_FAILED';
+  | 'OUTPUT_FAILED'
+  | 'LLM_NOT_CONFIGURED'
+  | 'LLM_FAILED'
+  | 'LLM_BAD_ANSWER'
+  | 'BUDGET_EXCEEDED';
 
 const EXIT: Record<ErrorCode, number> = {
   USAGE: 2,
@@ -23,6 +27,10 @@ const EXIT: Record<ErrorCode, number> = {
   STORE_UNAVAILABLE: 75,
   STORE_FAILED: 74,
   OUTPUT_FAILED: 73,
+  LLM_NOT_CONFIGURED: 78,
+  LLM_FAILED: 69,
+  LLM_BAD_ANSWER: 65,
+  BUDGET_EXCEEDED: 75,
 };
 
 export class PaperboyError extends Error {
@@ -54,4 +62,16 @@ export function describeError(err: unknown, debug: boolean): string {
 
 export function exitCodeOf(err: unknown): number {
   return err instanceof PaperboyError ? err.exitCode : 1;
+}
+
+/** The model answered, but not with a usable draft. Carries the tokens spent, which are billed anyway. */
+export class LlmAnswerError extends PaperboyError {
+  readonly usage: { inputTokens: number; outputTokens: number; estimated: boolean };
+  readonly answer: string | null;
+  constructor(message: string, usage: { inputTokens: number; outputTokens: number; estimated: boolean }, answer: string | null) {
+    super('LLM_BAD_ANSWER', message);
+    this.name = 'LlmAnswerError';
+    this.usage = usage;
+    this.answer = answer;
+  }
 }

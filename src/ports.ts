@@ -96,3 +96,38 @@ export interface Fetcher {
 export interface Progress {
   (message: string): void;
 }
+
+/** Token counts of one LLM exchange; `estimated` when the provider gave none and a tokenizer counted. */
+export interface LlmUsage {
+  inputTokens: number;
+  outputTokens: number;
+  estimated: boolean;
+}
+
+export interface LlmRequest<T> {
+  system: string;
+  prompt: string;
+  /** the answer must match this schema; the client validates it and asks once more to repair */
+  schema: import('zod').ZodType<T>;
+  schemaName: string;
+  maxOutputTokens?: number;
+  signal?: AbortSignal;
+}
+
+export interface LlmResult<T> {
+  object: T;
+  /** all attempts together, the repair included */
+  usage: LlmUsage;
+  provider: string;
+  model: string;
+  /** HTTP attempts, retries included */
+  attempts: number;
+  durationMs: number;
+}
+
+/** A chat model behind some provider; src/llm builds the concrete one from the configuration. */
+export interface Llm {
+  readonly provider: string;
+  readonly model: string;
+  generate<T>(req: LlmRequest<T>): Promise<LlmResult<T>>;
+}
