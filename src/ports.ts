@@ -1,5 +1,6 @@
 // The interfaces the pipeline needs, defined by the consumer. src/main.ts wires the concrete ones.
 import type { Edition, EditionStatus, Entry, IsoDate, Link, OwnerKind, Paper, Text, TextField, TextInput } from './domain/types.js';
+import type { GlossaryTerm } from './domain/glossary.js';
 
 export interface EditionSummary extends Edition {
   entryCount: number;
@@ -74,6 +75,14 @@ export interface StoreOps {
   updateEntry(id: number, patch: { paperKey?: string; label?: string; links?: Link[] }): Promise<void>;
   /** inserts or replaces the text for each (owner, field, lang) */
   putTexts(ts: TextInput[]): Promise<void>;
+
+  listGlossary(lang: string): Promise<GlossaryTerm[]>;
+  /** inserts or replaces terms by (lang, English term, case-insensitive); returns how many were new */
+  putGlossaryTerms(terms: GlossaryTerm[]): Promise<{ inserted: number; updated: number; unchanged: number }>;
+  recordLlmCall(call: LlmCallRecord): Promise<number>;
+  /** the newest successful call with this cache key */
+  findCachedCall(cacheKey: string): Promise<LlmCallRow | null>;
+  llmCalls(editionId: number, lang: string | null): Promise<LlmCallRow[]>;
 }
 
 export interface Store extends StoreOps {
@@ -95,6 +104,33 @@ export interface Fetcher {
 /** Where a long-running step reports how far it got (stderr on the CLI). */
 export interface Progress {
   (message: string): void;
+}
+
+export interface LlmCallRecord {
+  editionId: number;
+  entryId: number | null;
+  lang: string;
+  fields: string[];
+  cacheKey: string;
+  provider: string;
+  model: string;
+  promptVersion: string;
+  glossaryVersion: string;
+  tokensIn: number;
+  tokensOut: number;
+  tokensEstimated: boolean;
+  costUsd: number;
+  /** ok: a draft was stored; rejected: the answer failed our checks; failed: no usable answer */
+  status: 'ok' | 'rejected' | 'failed';
+  reason: string | null;
+  /** the validated answer (JSON), kept as the cache */
+  result: Record<string, string> | null;
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface LlmCallRow extends LlmCallRecord {
+  id: number;
 }
 
 /** Token counts of one LLM exchange; `estimated` when the provider gave none and a tokenizer counted. */

@@ -132,6 +132,46 @@ for (const engine of ENGINES) {
       assert.equal(e?.title, 'y2');
     });
 
+    it('keeps glossary terms per language, one per English term whatever its case', async () => {
+      const base = { rule: 'translate' as const, note: null, source: 'guide.md' };
+      let r = await t.store.putGlossaryTerms([
+        { ...base, lang: 'ko', en: 'attention', target: '어텐션', rule: 'transliterate' },
+        { ...base, lang: 'ko', en: 'bias', target: '편향' },
+        { ...base, lang: 'ja', en: 'bias', target: 'バイアス' },
+      ]);
+      assert.deepEqual(r, { inserted: 3, updated: 0, unchanged: 0 });
+      r = await t.store.putGlossaryTerms([{ ...base, lang: 'ko', en: 'Bias', target: '편향(bias)', source: 'editor' }, { ...base, lang: 'ko', en: 'attention', target: '어텐션', rule: 'transliterate' }]);
+      assert.deepEqual(r, { inserted: 0, updated: 1, unchanged: 1 });
+      const ko = await t.store.listGlossary('ko');
+      assert.deepEqual(ko.map((x) => [x.en, x.target, x.source]), [['attention', '어텐션', 'guide.md'], ['Bias', '편향(bias)', 'editor']]);
+      assert.equal((await t.store.listGlossary('ja')).length, 1);
+    });
+
+    it('records LLM calls, finds the newest good one by cache key, lists an edition\'s calls', async () => {
+      const ed = (await t.store.getEditionByStart('2024-04-01'))!;
+      const call = { editionId: ed.id, entryId: 1, lang: 'ko', fields: ['title', 'intro'], cacheKey: 'k1', provider: 'openai-compatible', model: 'm', promptVersion: 'draft-v1', glossaryVersion: 'g1', tokensIn: 120, tokensOut: 80, tokensEstimated: false, costUsd: 0.0012, status: 'ok' as const, reason: null, result: { title: '제목', intro: '소개' }, startedAt: '2026-01-01T00:00:00Z', durationMs: 900 };
+      const a = await t.store.recordLlmCall(call);
+      await t.store.recordLlmCall({ ...call, status: 'failed', reason: 'HTTP 500', result: null, tokensOut: 0 });
+      const cached = await t.store.findCachedCall('k1');
+      assert.equal(cached?.id, a);
+      assert.deepEqual(cached?.result, { title: '제목', intro: '소개' });
+      assert.equal(await t.store.findCachedCall('nope'), null);
+      const calls = await t.store.llmCalls(ed.id, 'ko');
+      assert.deepEqual(calls.map((c) => [c.status, c.tokensIn, c.tokensOut]), [['ok', 120, 80], ['failed', 120, 0]]);
+      assert.equal(calls[0]!.costUsd, 0.0012);
+      assert.deepEqual(await t.store.llmCalls(ed.id, 'ja'), []);
+    });
+
+    it('keeps a draft\'s provenance with its text', async () => {
+      await t.store.putTexts([{ ownerKind: 'entry', ownerId: '1', field: 'intro', lang: 'ko', body: '소개', origin: 'llm', model: 'm', promptVersion: 'draft-v1', status: 'draft', draft: { provider: 'openai-compatible', tokensIn: 60, tokensOut: 40, costUsd: 0.0006, sourceHash: 'abc', glossaryVersion: 'g1', callId: 1 } }]);
+      const [x] = await t.store.getTexts([{ kind: 'entry', id: '1' }], ['intro']);
+      assert.deepEqual(x!.draft, { provider: 'openai-compatible', tokensIn: 60, tokensOut: 40, costUsd: 0.0006, sourceHash: 'abc', glossaryVersion: 'g1', callId: 1 });
+      // a person's edit clears the machine provenance
+      await t.store.putTexts([{ ownerKind: 'entry', ownerId: '1', field: 'intro', lang: 'ko', body: '고친 소개', origin: 'human', model: null, promptVersion: null, status: 'approved' }]);
+      const [y] = await t.store.getTexts([{ kind: 'entry', id: '1' }], ['intro']);
+      assert.equal(y!.draft, null);
+    });
+
     it('stores Korean and NFC text byte for byte', async () => {
       const body = '대규모 언어 모델(LLM)은 32K 토큰을 초과하는 긴 시퀀스를 처리합니다. 22억 개';
       await t.store.putTexts([{ ownerKind: 'edition', ownerId: '1', field: 'overview', lang: 'ko', body, origin: 'imported', model: null, promptVersion: null, status: 'draft' }]);

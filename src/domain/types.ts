@@ -77,6 +77,19 @@ export interface Text {
   status: TextStatus;
   createdAt: string;
   updatedAt: string;
+  /** for LLM drafts: who drafted it, from which source, at what cost */
+  draft?: DraftProvenance | null;
+}
+
+export interface DraftProvenance {
+  provider: string;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+  /** hash of the source text the draft was made from; a changed source makes the draft stale */
+  sourceHash: string;
+  glossaryVersion: string;
+  callId: number | null;
 }
 
 /** A text as a pipeline wants it stored; the store stamps the times. */

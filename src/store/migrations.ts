@@ -81,6 +81,63 @@ function migrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_llm_drafts': {
+      async up(db: Kysely<any>) {
+        // provenance of drafted texts: who drafted them, from which source, at what cost
+        for (const [name, type] of [
+          ['provider', 'text'],
+          ['tokens_in', 'integer'],
+          ['tokens_out', 'integer'],
+          ['cost_usd', 'real'],
+          ['source_hash', 'text'],
+          ['glossary_version', 'text'],
+          ['call_id', 'integer'],
+        ] as const) {
+          await db.schema.alterTable('text').addColumn(name, type).execute();
+        }
+
+        await db.schema
+          .createTable('glossary_term')
+          .addColumn('id', idColumn(engine), (c) => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('en', 'text', (c) => c.notNull())
+          .addColumn('en_key', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('rule', 'text', (c) => c.notNull())
+          .addColumn('note', 'text')
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('glossary_term_lang_en', ['lang', 'en_key'])
+          .execute();
+
+        // one row per LLM exchange (retries and the repair included), whether it produced a draft or not
+        await db.schema
+          .createTable('llm_call')
+          .addColumn('id', idColumn(engine), (c) => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('edition_id', 'integer', (c) => c.notNull().references('edition.id').onDelete('cascade'))
+          .addColumn('entry_id', 'integer')
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('fields', 'text', (c) => c.notNull())
+          .addColumn('cache_key', 'text', (c) => c.notNull())
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('model', 'text', (c) => c.notNull())
+          .addColumn('prompt_version', 'text', (c) => c.notNull())
+          .addColumn('glossary_version', 'text', (c) => c.notNull())
+          .addColumn('tokens_in', 'integer', (c) => c.notNull())
+          .addColumn('tokens_out', 'integer', (c) => c.notNull())
+          .addColumn('tokens_estimated', 'integer', (c) => c.notNull())
+          .addColumn('cost_usd', 'real', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('result', 'text')
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('duration_ms', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('llm_call_cache_key').on('llm_call').column('cache_key').execute();
+        await db.schema.createIndex('llm_call_edition').on('llm_call').columns(['edition_id', 'lang']).execute();
+      },
+    },
   };
 }
 

@@ -58,6 +58,48 @@ export interface TextTable {
   status: string;
   created_at: string;
   updated_at: string;
+  provider: string | null;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  cost_usd: number | null;
+  source_hash: string | null;
+  glossary_version: string | null;
+  call_id: number | null;
+}
+
+export interface GlossaryTermTable {
+  id: Generated<number>;
+  lang: string;
+  en: string;
+  en_key: string;
+  target: string;
+  rule: string;
+  note: string | null;
+  source: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LlmCallTable {
+  id: Generated<number>;
+  edition_id: number;
+  entry_id: number | null;
+  lang: string;
+  fields: string;
+  cache_key: string;
+  provider: string;
+  model: string;
+  prompt_version: string;
+  glossary_version: string;
+  tokens_in: number;
+  tokens_out: number;
+  tokens_estimated: number;
+  cost_usd: number;
+  status: string;
+  reason: string | null;
+  result: string | null;
+  started_at: string;
+  duration_ms: number;
 }
 
 export interface Database {
@@ -66,4 +108,6 @@ export interface Database {
   entry: EntryTable;
   entry_link: EntryLinkTable;
   text: TextTable;
+  glossary_term: GlossaryTermTable;
+  llm_call: LlmCallTable;
 }

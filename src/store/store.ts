@@ -1,9 +1,10 @@
 // The only code that writes SQL. The same Kysely queries run on SQLite and PostgreSQL.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Edition, EditionStatus, Entry, Link, LinkKind, OwnerKind, Origin, Paper, Text, TextField, TextInput, TextStatus } from '../domain/types.js';
-import type { EditionBundle, EditionSummary, NewEdition, NewEntry, OwnerRef, PaperInput, PaperMetadata, Store, StoreOps } from '../ports.js';
+import type { EditionBundle, EditionSummary, LlmCallRecord, LlmCallRow, NewEdition, NewEntry, OwnerRef, PaperInput, PaperMetadata, Store, StoreOps } from '../ports.js';
+import type { GlossaryTerm } from '../domain/glossary.js';
 import { PaperboyError } from '../errors.js';
-import type { Database, EditionTable, EntryLinkTable, PaperTable, TextTable } from './schema.js';
+import type { Database, EditionTable, EntryLinkTable, LlmCallTable, PaperTable, TextTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -46,6 +47,42 @@ function toText(r: Selectable<TextTable>): Text {
     status: r.status as TextStatus,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    draft:
+      r.provider === null || r.provider === undefined
+        ? null
+        : {
+            provider: r.provider,
+            tokensIn: Number(r.tokens_in ?? 0),
+            tokensOut: Number(r.tokens_out ?? 0),
+            costUsd: Number(r.cost_usd ?? 0),
+            sourceHash: r.source_hash ?? '',
+            glossaryVersion: r.glossary_version ?? '',
+            callId: r.call_id === null ? null : Number(r.call_id),
+          },
+  };
+}
+
+function toCall(r: Selectable<LlmCallTable>): LlmCallRow {
+  return {
+    id: Number(r.id),
+    editionId: Number(r.edition_id),
+    entryId: r.entry_id === null ? null : Number(r.entry_id),
+    lang: r.lang,
+    fields: JSON.parse(r.fields) as string[],
+    cacheKey: r.cache_key,
+    provider: r.provider,
+    model: r.model,
+    promptVersion: r.prompt_version,
+    glossaryVersion: r.glossary_version,
+    tokensIn: Number(r.tokens_in),
+    tokensOut: Number(r.tokens_out),
+    tokensEstimated: Number(r.tokens_estimated) === 1,
+    costUsd: Number(r.cost_usd),
+    status: r.status as LlmCallRow['status'],
+    reason: r.reason,
+    result: r.result === null ? null : (JSON.parse(r.result) as Record<string, string>),
+    startedAt: r.started_at,
+    durationMs: Number(r.duration_ms),
   };
 }
 
@@ -304,6 +341,13 @@ class Ops implements StoreOps {
             status: t.status,
             created_at: now,
             updated_at: now,
+            provider: t.draft?.provider ?? null,
+            tokens_in: t.draft?.tokensIn ?? null,
+            tokens_out: t.draft?.tokensOut ?? null,
+            cost_usd: t.draft?.costUsd ?? null,
+            source_hash: t.draft?.sourceHash ?? null,
+            glossary_version: t.draft?.glossaryVersion ?? null,
+            call_id: t.draft?.callId ?? null,
           })),
         )
         .onConflict((oc) =>
@@ -314,11 +358,92 @@ class Ops implements StoreOps {
             prompt_version: eb.ref('excluded.prompt_version'),
             status: eb.ref('excluded.status'),
             updated_at: eb.ref('excluded.updated_at'),
+            provider: eb.ref('excluded.provider'),
+            tokens_in: eb.ref('excluded.tokens_in'),
+            tokens_out: eb.ref('excluded.tokens_out'),
+            cost_usd: eb.ref('excluded.cost_usd'),
+            source_hash: eb.ref('excluded.source_hash'),
+            glossary_version: eb.ref('excluded.glossary_version'),
+            call_id: eb.ref('excluded.call_id'),
           })),
         )
         .execute()
         .catch(storeError);
     }
+  }
+
+  async listGlossary(lang: string): Promise<GlossaryTerm[]> {
+    const rows = await this.db.selectFrom('glossary_term').selectAll().where('lang', '=', lang).orderBy('en_key').execute().catch(storeError);
+    return rows.map((r) => ({ lang: r.lang, en: r.en, target: r.target, rule: r.rule as GlossaryTerm['rule'], note: r.note, source: r.source }));
+  }
+
+  async putGlossaryTerms(terms: GlossaryTerm[]): Promise<{ inserted: number; updated: number; unchanged: number }> {
+    const counts = { inserted: 0, updated: 0, unchanged: 0 };
+    const byLang = new Map<string, GlossaryTerm[]>();
+    for (const t of terms) byLang.set(t.lang, [...(byLang.get(t.lang) ?? []), t]);
+    const now = nowIso();
+    for (const [lang, list] of byLang) {
+      const existing = new Map((await this.listGlossary(lang)).map((t) => [t.en.toLowerCase(), t]));
+      // the last occurrence of a term in the input wins
+      const incoming = new Map(list.map((t) => [t.en.toLowerCase(), t]));
+      for (const [key, t] of incoming) {
+        const old = existing.get(key);
+        if (old && old.en === t.en && old.target === t.target && old.rule === t.rule && old.note === t.note && old.source === t.source) {
+          counts.unchanged++;
+          continue;
+        }
+        if (old) counts.updated++;
+        else counts.inserted++;
+        await this.db
+          .insertInto('glossary_term')
+          .values({ lang, en: t.en, en_key: key, target: t.target, rule: t.rule, note: t.note, source: t.source, created_at: now, updated_at: now })
+          .onConflict((oc) => oc.columns(['lang', 'en_key']).doUpdateSet({ en: t.en, target: t.target, rule: t.rule, note: t.note, source: t.source, updated_at: now }))
+          .execute()
+          .catch(storeError);
+      }
+    }
+    return counts;
+  }
+
+  async recordLlmCall(c: LlmCallRecord): Promise<number> {
+    const r = await this.db
+      .insertInto('llm_call')
+      .values({
+        edition_id: c.editionId,
+        entry_id: c.entryId,
+        lang: c.lang,
+        fields: JSON.stringify(c.fields),
+        cache_key: c.cacheKey,
+        provider: c.provider,
+        model: c.model,
+        prompt_version: c.promptVersion,
+        glossary_version: c.glossaryVersion,
+        tokens_in: c.tokensIn,
+        tokens_out: c.tokensOut,
+        tokens_estimated: c.tokensEstimated ? 1 : 0,
+        cost_usd: c.costUsd,
+        status: c.status,
+        reason: c.reason,
+        result: c.result === null ? null : JSON.stringify(c.result),
+        started_at: c.startedAt,
+        duration_ms: c.durationMs,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+      .catch(storeError);
+    return Number(r.id);
+  }
+
+  async findCachedCall(cacheKey: string): Promise<LlmCallRow | null> {
+    const r = await this.db.selectFrom('llm_call').selectAll().where('cache_key', '=', cacheKey).where('status', '=', 'ok').orderBy('id', 'desc').limit(1).executeTakeFirst().catch(storeError);
+    return r ? toCall(r) : null;
+  }
+
+  async llmCalls(editionId: number, lang: string | null): Promise<LlmCallRow[]> {
+    let q = this.db.selectFrom('llm_call').selectAll().where('edition_id', '=', editionId);
+    if (lang) q = q.where('lang', '=', lang);
+    const rows = await q.orderBy('id').execute().catch(storeError);
+    return rows.map(toCall);
   }
 }
 
