@@ -6,10 +6,10 @@
 import createDOMPurify, { type Config, type DOMPurify, type WindowLike } from 'dompurify';
 import { JSDOM } from 'jsdom';
 import MarkdownIt, { type MarkdownIt as Md } from 'markdown-it';
-import { invalidInput } from '../../errors.js';
+import { cleanText, MAX_TEXT_CHARS, stripInvisible } from '../../domain/unicode.js';
 
 /** Longest text accepted by the renderers, in UTF-16 code units (256 Ki). */
-export const MAX_RENDER_CHARS = 256 * 1024;
+export const MAX_RENDER_CHARS = MAX_TEXT_CHARS;
 
 export const LINK_REL = 'noopener noreferrer nofollow';
 const LINK_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:', 'mailto:']);
@@ -18,38 +18,10 @@ export const ALLOWED_TAGS: readonly string[] = ['p', 'br', 'ul', 'ol', 'li', 'st
 const ALLOWED_ATTR = ['href', 'title', 'start'];
 
 // ---------------------------------------------------------------------------------------------
-// Text cleaning
+// Text cleaning: stripInvisible and cleanText live in the domain (src/domain/unicode.ts) so the
+// pipeline can clean text before an LLM call without importing a channel; re-exported here.
 
-/**
- * Characters that render as nothing (or reorder what is around them) and so can hide text from a
- * reader while a machine still sees it: zero-width and joiner characters, soft hyphen, invisible
- * operators, BOM, bidi embeddings/overrides/isolates and marks, Hangul fillers, the tag block,
- * supplementary variation selectors, and C0/C1 controls other than tab and newline.
- * U+200D (ZWJ) is kept only between two pictographs (emoji sequences); U+FE00–FE0F (variation
- * selectors) only as a single selector after a visible character.
- */
-const INVISIBLE =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}\u{1D173}-\u{1D17A}]/gu;
-const STRAY_ZWJ = /(?<!\p{Extended_Pictographic}[\u{1F3FB}-\u{1F3FF}]?\uFE0F?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
-const STRAY_VS = /(?<=^|\s|[\uFE00-\uFE0F])[\uFE00-\uFE0F]/gu;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Removes invisible and direction-changing characters (see INVISIBLE); keeps visible text intact. */
-export function stripInvisible(text: string): string {
-  return text.replace(INVISIBLE, '').replace(STRAY_ZWJ, '').replace(STRAY_VS, '');
-}
-
-/**
- * What every renderer does to untrusted text first: lone surrogates become U+FFFD, line endings
- * become `\n`, the text is NFC-normalised (NFD Hangul renders byte-identically) and stripped of
- * invisible characters. Throws INPUT_INVALID above MAX_RENDER_CHARS.
- */
-export function cleanText(text: string): string {
-  if (text.length > MAX_RENDER_CHARS) {
-    throw invalidInput(`text too large to render: ${text.length} characters (limit ${MAX_RENDER_CHARS})`);
-  }
-  return stripInvisible(text.replace(LONE_SURROGATE, '\uFFFD').replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n').normalize('NFC'));
-}
+export { cleanText, stripInvisible };
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
