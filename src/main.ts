@@ -3,13 +3,14 @@ import { loadConfig } from './config/load.js';
 import type { Config } from './config/options.js';
 import type { Deps, Io } from './cli/deps.js';
 import { runCli } from './cli/program.js';
-import { describeError, exitCodeOf } from './errors.js';
+import { describeError, exitCodeOf, PaperboyError } from './errors.js';
+import { createLlm } from './llm/client.js';
 import type { Store } from './ports.js';
 import { createArxivClient } from './sources/arxiv/client.js';
 import { createFetcher } from './sources/fetch-input.js';
 import { openStore } from './store/open.js';
 
-export function makeDeps(config: Config, io: Io): Deps {
+export function makeDeps(config: Config, io: Io, interrupt?: AbortSignal): Deps {
   let store: Promise<Store> | undefined;
   return {
     config,
@@ -18,6 +19,16 @@ export function makeDeps(config: Config, io: Io): Deps {
     fetcher: createFetcher({ timeoutMs: config.httpTimeoutMs }),
     arxiv: (onProgress) =>
       createArxivClient({ baseUrl: config.arxivUrl, minIntervalMs: config.arxivIntervalMs, maxRetries: config.arxivRetries, timeoutMs: config.httpTimeoutMs, onProgress }),
+    llm: () => {
+      if (!config.llmModel || (config.llmProvider === 'openai-compatible' && !config.llmUrl)) {
+        throw new PaperboyError(
+          'LLM_NOT_CONFIGURED',
+          'no LLM is configured. For an OpenAI-compatible server (vLLM, llama.cpp, Ollama, LM Studio) set PAPERBOY_LLM_URL and PAPERBOY_LLM_MODEL, e.g. PAPERBOY_LLM_URL=http://127.0.0.1:11434/v1 PAPERBOY_LLM_MODEL=qwen2.5:14b; for OpenAI or Anthropic set PAPERBOY_LLM_PROVIDER=openai|anthropic, PAPERBOY_LLM_MODEL and PAPERBOY_LLM_API_KEY (README, "Drafting with an LLM")',
+        );
+      }
+      return createLlm({ provider: config.llmProvider, baseUrl: config.llmUrl, model: config.llmModel, apiKey: config.llmApiKey, timeoutMs: config.llmTimeoutMs, maxRetries: config.llmRetries });
+    },
+    interrupt,
     now: () => new Date(),
     async close() {
       if (store) await (await store.catch(() => undefined))?.close();
@@ -26,7 +37,7 @@ export function makeDeps(config: Config, io: Io): Deps {
 }
 
 /** Runs paperboy with the given arguments and environment; returns the exit code. */
-export async function main(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
+export async function main(argv: string[], env: Record<string, string | undefined>, io: Io, interrupt?: AbortSignal): Promise<number> {
   const debug = env.PAPERBOY_DEBUG === '1' || env.PAPERBOY_DEBUG === 'true';
   let config: Config;
   try {
@@ -41,7 +52,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.err(describeError(e, debug));
     return exitCodeOf(e);
   }
-  return runCli(argv.length ? argv : ['--help'], () => makeDeps(config, io), io, debug || config.debug);
+  return runCli(argv.length ? argv : ['--help'], () => makeDeps(config, io, interrupt), io, debug || config.debug);
 }
 
 const isEntry = process.argv[1] && /(?:main\.(?:ts|js)|paperboy(?:\.js)?)$/.test(process.argv[1]);
@@ -51,8 +62,19 @@ if (isEntry) {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
-  const io: Io = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
-  main(process.argv.slice(2), process.env, io).then(
+  const io: Io = {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+    isTTY: () => !!process.stderr.isTTY,
+    status: (s) => process.stderr.write(`\r\x1b[2K${s}`),
+  };
+  // the first Ctrl-C stops long work cleanly (finished work is kept); the second one kills
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  main(process.argv.slice(2), process.env, io, controller.signal).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,12 +1,16 @@
 // What a command needs; src/main.ts builds the real ones, tests may build their own.
 import type { Config } from '../config/options.js';
-import type { Fetcher, Store } from '../ports.js';
+import type { Fetcher, Llm, Store } from '../ports.js';
 import type { ArxivSource } from '../pipeline/enrich.js';
 import { usage } from '../errors.js';
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** true when stderr is a terminal: progress then updates one line */
+  isTTY?(): boolean;
+  /** rewrites the progress line on a terminal ('' clears it) */
+  status?(text: string): void;
 }
 
 export interface Deps {
@@ -16,6 +20,10 @@ export interface Deps {
   store(): Promise<Store>;
   fetcher: Fetcher;
   arxiv(onProgress: (done: number, total: number) => void): ArxivSource;
+  /** the configured LLM; throws LLM_NOT_CONFIGURED saying how to configure one */
+  llm(): Llm;
+  /** aborted on Ctrl-C, so long work stops cleanly */
+  interrupt?: AbortSignal;
   now(): Date;
   /** closes what was opened */
   close(): Promise<void>;

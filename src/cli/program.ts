@@ -4,6 +4,7 @@ import { describeError, exitCodeOf } from '../errors.js';
 import type { Deps, Outcome } from './deps.js';
 import { configCommand, editionsCommand, enrichCommand, FORMATS, renderCommand } from './editions.js';
 import { importCsvCommand, importEditionCommand, importUpstreamCommand } from './import.js';
+import { costsCommand, draftCommand, glossaryAddCommand, glossaryImportCommand, glossaryListCommand } from './draft.js';
 
 export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => void): Command {
   const program = new Command('paperboy')
@@ -56,6 +57,49 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('markdown'))
     .option('--out <file>', 'write to a file instead of standard output')
     .action(act((d, o: { week?: string; lang?: string; format?: string; out?: string }) => renderCommand(d, o)));
+
+  program
+    .command('draft')
+    .description('draft the target-language title, intro and abstract of every entry with an LLM')
+    .option('--week <date>', 'a date inside the edition (YYYY-MM-DD) or "latest"', 'latest')
+    .option('--lang <code>', 'language to draft into; default PAPERBOY_LANG')
+    .option('--fields <list>', 'comma-separated: title,intro,abstract (default all)')
+    .option('--force', 'redraft up-to-date drafts and imported texts (never approved or editor texts)')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, o: { week?: string; lang?: string; fields?: string; force?: boolean; json?: boolean }) => draftCommand(d, o)));
+
+  program
+    .command('costs')
+    .description('tokens and estimated cost of drafting an edition, per field and model')
+    .option('--week <date>', 'a date inside the edition (YYYY-MM-DD) or "latest"', 'latest')
+    .option('--lang <code>', 'only this language')
+    .option('--json', 'print the report as JSON')
+    .action(act((d, o: { week?: string; lang?: string; json?: boolean }) => costsCommand(d, o)));
+
+  const glossary = program.command('glossary').description('the terms drafts must use, per language');
+  glossary
+    .command('import')
+    .description('import terms from a Markdown table (English | target | … | note) or the JSON term format')
+    .argument('<file>', 'the glossary file (or URL)')
+    .requiredOption('--lang <code>', 'the target language of the terms, e.g. ko')
+    .option('--format <format>', 'markdown or json (default: by content)')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, file: string, o: { lang: string; format?: string; json?: boolean }) => glossaryImportCommand(d, file, o)));
+  glossary
+    .command('list')
+    .description('list the terms of a language')
+    .option('--lang <code>', 'default PAPERBOY_LANG')
+    .option('--json', 'print the terms as JSON')
+    .action(act((d, o: { lang?: string; json?: boolean }) => glossaryListCommand(d, o)));
+  glossary
+    .command('add')
+    .description('add or change one term')
+    .argument('<english>', 'the English term')
+    .argument('<target>', 'the term to use in the target language')
+    .option('--lang <code>', 'default PAPERBOY_LANG')
+    .option('--rule <rule>', 'translate, keep, transliterate or bilingual (target(English) on first use)', 'translate')
+    .option('--note <text>', 'a note for editors')
+    .action(act((d, en: string, target: string, o: { lang?: string; rule?: string; note?: string }) => glossaryAddCommand(d, en, target, o)));
 
   program
     .command('editions')

@@ -36,6 +36,17 @@ export const OPTIONS = [
   { env: 'PAPERBOY_ARXIV_RETRIES', key: 'arxivRetries', description: 'Retries per arXiv request on 5xx, resets and timeouts', secret: false, schema: nonNegativeInt, default: '4' },
   { env: 'PAPERBOY_HTTP_TIMEOUT_MS', key: 'httpTimeoutMs', description: 'Timeout of one outgoing HTTP request', secret: false, schema: positiveInt, default: '30000' },
   { env: 'PAPERBOY_LANG', key: 'lang', description: 'Default target language', secret: false, schema: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, 'must be a language code such as ko'), default: 'ko' },
+  { env: 'PAPERBOY_LLM_PROVIDER', key: 'llmProvider', description: 'openai-compatible (vLLM, llama.cpp, Ollama /v1, LM Studio), openai, anthropic or ollama', secret: false, schema: z.enum(['openai-compatible', 'openai', 'anthropic', 'ollama']), default: 'openai-compatible' },
+  { env: 'PAPERBOY_LLM_URL', key: 'llmUrl', description: 'Base URL of the LLM server (required for openai-compatible; the provider default otherwise)', secret: false, schema: url.optional() },
+  { env: 'PAPERBOY_LLM_MODEL', key: 'llmModel', description: 'Model name as the server knows it, e.g. qwen2.5:14b or gpt-4o-mini', secret: false, schema: z.string().min(1).optional() },
+  { env: 'PAPERBOY_LLM_API_KEY', key: 'llmApiKey', description: 'API key sent to the LLM server', secret: true, schema: z.string().min(1).optional() },
+  { env: 'PAPERBOY_LLM_CONCURRENCY', key: 'llmConcurrency', description: 'LLM calls in flight at once', secret: false, schema: positiveInt.max(64), default: '4' },
+  { env: 'PAPERBOY_LLM_TIMEOUT_MS', key: 'llmTimeoutMs', description: 'Timeout of one LLM call', secret: false, schema: positiveInt, default: '120000' },
+  { env: 'PAPERBOY_LLM_RETRIES', key: 'llmRetries', description: 'Retries per LLM call on 429, 5xx, resets and timeouts', secret: false, schema: nonNegativeInt, default: '4' },
+  { env: 'PAPERBOY_LLM_CONTEXT_TOKENS', key: 'llmContextTokens', description: "The model's context window; a longer entry is drafted one field per call", secret: false, schema: positiveInt, default: '8192' },
+  { env: 'PAPERBOY_LLM_MAX_TOKENS_PER_EDITION', key: 'llmMaxTokensPerEdition', description: 'Budget: drafting stops before the tokens spent on one edition and language would exceed this', secret: false, schema: positiveInt.optional() },
+  { env: 'PAPERBOY_LLM_PRICE_INPUT', key: 'llmPriceInput', description: 'USD per million input tokens, for cost estimates', secret: false, schema: z.coerce.number().min(0), default: '0' },
+  { env: 'PAPERBOY_LLM_PRICE_OUTPUT', key: 'llmPriceOutput', description: 'USD per million output tokens, for cost estimates', secret: false, schema: z.coerce.number().min(0), default: '0' },
   { env: 'PAPERBOY_DEBUG', key: 'debug', description: '1 prints stack traces on errors', secret: false, schema: z.enum(['0', '1', 'true', 'false', '']).transform((v) => v === '1' || v === 'true'), default: '0' },
 ] as const satisfies readonly OptionSpec[];
 
@@ -49,6 +60,17 @@ export interface Config {
   arxivRetries: number;
   httpTimeoutMs: number;
   lang: string;
+  llmProvider: 'openai-compatible' | 'openai' | 'anthropic' | 'ollama';
+  llmUrl: string | undefined;
+  llmModel: string | undefined;
+  llmApiKey: string | undefined;
+  llmConcurrency: number;
+  llmTimeoutMs: number;
+  llmRetries: number;
+  llmContextTokens: number;
+  llmMaxTokensPerEdition: number | undefined;
+  llmPriceInput: number;
+  llmPriceOutput: number;
   debug: boolean;
   /** where each value came from, for `config --dump` */
   sources: Record<string, 'env' | 'file' | 'default'>;

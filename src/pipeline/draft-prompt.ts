@@ -90,10 +90,9 @@ export function buildDraftPrompt(input: DraftPromptInput, templates: PromptTempl
   const glossary = glossaryLines(input.language, input.glossary);
   const schemaFields = sources.map((s) => s.field);
   const system = fillTemplate(templates.system, { language });
+  // no glossary terms, no glossary section: every token of overhead is paid on every call
   const prompt = fillTemplate(templates.user, {
-    language,
-    glossary: glossary.length > 0 ? glossary.join('\n') : '- (none)',
-    fields: schemaFields.join(', '),
+    glossary: glossary.length > 0 ? `Glossary (English → target (rule)):\n${glossary.join('\n')}\n\n` : '',
     sources: sources.map((s) => `${openDelimiter(s.field)}\n${s.text}\n${closeDelimiter(s.field)}`).join('\n\n'),
   });
   return { system, prompt, schemaFields };

@@ -35,6 +35,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { countTokens } from 'gpt-tokenizer';
 
 export type Protocol = 'openai' | 'anthropic' | 'ollama';
 
@@ -195,8 +196,9 @@ export function fillSchema(schema: unknown, field: string, source: string, trans
   }
 }
 
+/** Token counts as a real server would report them: the same tokenizer over what was sent and answered. */
 function estimate(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
+  return Math.max(1, countTokens(text));
 }
 
 function errorBody(protocol: Protocol | null, status: number, message: string): string {
@@ -357,7 +359,7 @@ export async function startLlmServer(): Promise<LlmServer> {
     }
 
     const content = script.content;
-    const usage = script.usage === undefined ? { input: estimate(info.system + info.prompt), output: estimate(content) } : script.usage;
+    const usage = script.usage === undefined ? { input: estimate(info.system + info.prompt + (info.schema ? JSON.stringify(info.schema) : '')), output: estimate(content) } : script.usage;
     const n = ++seq;
     const model = typeof body.model === 'string' ? body.model : 'test-model';
     entry.content = content;
