@@ -26,7 +26,7 @@ export function makeDeps(config: Config, io: Io, interrupt?: AbortSignal): Deps 
           'no LLM is configured. For an OpenAI-compatible server (vLLM, llama.cpp, Ollama, LM Studio) set PAPERBOY_LLM_URL and PAPERBOY_LLM_MODEL, e.g. PAPERBOY_LLM_URL=http://127.0.0.1:11434/v1 PAPERBOY_LLM_MODEL=qwen2.5:14b; for OpenAI or Anthropic set PAPERBOY_LLM_PROVIDER=openai|anthropic, PAPERBOY_LLM_MODEL and PAPERBOY_LLM_API_KEY (README, "Drafting with an LLM")',
         );
       }
-      return createLlm({ provider: config.llmProvider, baseUrl: config.llmUrl, model: config.llmModel, apiKey: config.llmApiKey, timeoutMs: config.llmTimeoutMs, maxRetries: config.llmRetries });
+      return createLlm({ provider: config.llmProvider, baseUrl: config.llmUrl, model: config.llmModel, apiKey: config.llmApiKey, timeoutMs: config.llmTimeoutMs, maxRetries: config.llmRetries, backoffBaseMs: config.llmBackoffMs });
     },
     interrupt,
     now: () => new Date(),

@@ -43,6 +43,7 @@ export const OPTIONS = [
   { env: 'PAPERBOY_LLM_CONCURRENCY', key: 'llmConcurrency', description: 'LLM calls in flight at once', secret: false, schema: positiveInt.max(64), default: '4' },
   { env: 'PAPERBOY_LLM_TIMEOUT_MS', key: 'llmTimeoutMs', description: 'Timeout of one LLM call', secret: false, schema: positiveInt, default: '120000' },
   { env: 'PAPERBOY_LLM_RETRIES', key: 'llmRetries', description: 'Retries per LLM call on 429, 5xx, resets and timeouts', secret: false, schema: nonNegativeInt, default: '4' },
+  { env: 'PAPERBOY_LLM_BACKOFF_MS', key: 'llmBackoffMs', description: 'First wait before retrying an LLM call, doubled on each retry (a Retry-After header wins)', secret: false, schema: positiveInt, default: '1000' },
   { env: 'PAPERBOY_LLM_CONTEXT_TOKENS', key: 'llmContextTokens', description: "The model's context window; a longer entry is drafted one field per call", secret: false, schema: positiveInt, default: '8192' },
   { env: 'PAPERBOY_LLM_MAX_TOKENS_PER_EDITION', key: 'llmMaxTokensPerEdition', description: 'Budget: drafting stops before the tokens spent on one edition and language would exceed this', secret: false, schema: positiveInt.optional() },
   { env: 'PAPERBOY_LLM_PRICE_INPUT', key: 'llmPriceInput', description: 'USD per million input tokens, for cost estimates', secret: false, schema: z.coerce.number().min(0), default: '0' },
@@ -67,6 +68,7 @@ export interface Config {
   llmConcurrency: number;
   llmTimeoutMs: number;
   llmRetries: number;
+  llmBackoffMs: number;
   llmContextTokens: number;
   llmMaxTokensPerEdition: number | undefined;
   llmPriceInput: number;

@@ -262,7 +262,8 @@ export async function draftEdition(store: Store, llm: Llm, editionId: number, ru
     if (fatal || run.signal?.aborted) return;
     const fields = job.items.map((i) => i.field);
     const base = { editionId, entryId: job.entry.id, lang: run.lang, fields, cacheKey: job.cacheKey, provider: who.provider, model: who.model, promptVersion: who.promptVersion, glossaryVersion: job.glossaryVersion };
-    const cached = await store.findCachedCall(job.cacheKey);
+    // --force asks the model again; otherwise an answer already paid for is reused
+    const cached = run.force ? null : await store.findCachedCall(job.cacheKey);
     if (cached?.result) {
       await store1(job, cached.result, { ...base, tokensIn: cached.tokensIn, tokensOut: cached.tokensOut, tokensEstimated: cached.tokensEstimated, costUsd: cached.costUsd, startedAt: cached.startedAt, durationMs: cached.durationMs }, { id: cached.id });
       return;
