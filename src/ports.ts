@@ -1,6 +1,7 @@
 // The interfaces the pipeline needs, defined by the consumer. src/main.ts wires the concrete ones.
 import type { Edition, EditionStatus, Entry, IsoDate, Link, OwnerKind, Paper, Text, TextField, TextInput } from './domain/types.js';
 import type { GlossaryTerm } from './domain/glossary.js';
+import type { Finding } from './domain/check/types.js';
 
 export interface EditionSummary extends Edition {
   entryCount: number;
@@ -43,6 +44,22 @@ export interface NewEntry {
   links: Link[];
 }
 
+/** one text: (owner, field, language) */
+export interface TextRef {
+  ownerKind: OwnerKind;
+  ownerId: string;
+  field: TextField;
+  lang: string;
+}
+
+export interface StoredFinding extends Finding, TextRef {
+  id: number;
+  textHash: string;
+  fingerprint: string;
+  dismissed: { by: string; why: string; at: string } | null;
+  createdAt: string;
+}
+
 export interface OwnerRef {
   kind: OwnerKind;
   id: string;
@@ -80,6 +97,12 @@ export interface StoreOps {
   /** inserts or replaces terms by (lang, English term, case-insensitive); returns how many were new */
   putGlossaryTerms(terms: GlossaryTerm[]): Promise<{ inserted: number; updated: number; unchanged: number }>;
   recordLlmCall(call: LlmCallRecord): Promise<number>;
+  /** replaces the findings of one text; dismissals carry over to findings with the same fingerprint */
+  replaceFindings(text: TextRef, textHash: string, findings: Array<Finding & { fingerprint: string }>, checkedAt: string): Promise<void>;
+  getFindings(texts: TextRef[]): Promise<StoredFinding[]>;
+  /** the text hash each text was last checked at */
+  getTextChecks(texts: TextRef[]): Promise<Map<string, string>>;
+  dismissFinding(id: number, by: string, why: string, at: string): Promise<StoredFinding | null>;
   /** the newest successful call with this cache key */
   findCachedCall(cacheKey: string): Promise<LlmCallRow | null>;
   llmCalls(editionId: number, lang: string | null): Promise<LlmCallRow[]>;

@@ -172,6 +172,23 @@ for (const engine of ENGINES) {
       assert.equal(y!.draft, null);
     });
 
+    it('replaces a text\'s findings, keeps dismissals by fingerprint, and remembers what was checked', async () => {
+      const ref = { ownerKind: 'paper' as const, ownerId: 'arxiv:2404.02060', field: 'abstract' as const, lang: 'ko' };
+      const f = (fp: string, msg: string) => ({ rule: 'numbers', severity: 'error' as const, message: msg, sourceSpan: [10, 13] as [number, number], draftSpan: [4, 7] as [number, number], fingerprint: fp });
+      await t.store.replaceFindings(ref, 'h1', [f('a', '"50K" became "50만"'), f('b', 'other')], '2026-01-01T00:00:00Z');
+      let found = await t.store.getFindings([ref]);
+      assert.deepEqual(found.map((x) => [x.fingerprint, x.sourceSpan, x.draftSpan, x.dismissed]), [['a', [10, 13], [4, 7], null], ['b', [10, 13], [4, 7], null]]);
+      const dismissed = await t.store.dismissFinding(found[0]!.id, 'editor@example.org', 'the source is wrong', '2026-01-02T00:00:00Z');
+      assert.deepEqual(dismissed?.dismissed, { by: 'editor@example.org', why: 'the source is wrong', at: '2026-01-02T00:00:00Z' });
+      await t.store.replaceFindings(ref, 'h2', [f('a', '"50K" became "50만"')], '2026-01-03T00:00:00Z');
+      found = await t.store.getFindings([ref]);
+      assert.equal(found.length, 1);
+      assert.equal(found[0]!.dismissed?.by, 'editor@example.org');
+      assert.deepEqual([...(await t.store.getTextChecks([ref])).values()], ['h2']);
+      assert.deepEqual(await t.store.getFindings([{ ...ref, lang: 'ja' }]), []);
+      assert.equal(await t.store.dismissFinding(999999, 'x', 'y', 'z'), null);
+    });
+
     it('stores Korean and NFC text byte for byte', async () => {
       const body = '대규모 언어 모델(LLM)은 32K 토큰을 초과하는 긴 시퀀스를 처리합니다. 22억 개';
       await t.store.putTexts([{ ownerKind: 'edition', ownerId: '1', field: 'overview', lang: 'ko', body, origin: 'imported', model: null, promptVersion: null, status: 'draft' }]);

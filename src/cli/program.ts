@@ -4,6 +4,7 @@ import { describeError, exitCodeOf } from '../errors.js';
 import type { Deps, Outcome } from './deps.js';
 import { configCommand, editionsCommand, enrichCommand, FORMATS, renderCommand } from './editions.js';
 import { importCsvCommand, importEditionCommand, importUpstreamCommand } from './import.js';
+import { checkCommand, dismissCommand } from './check.js';
 import { costsCommand, draftCommand, glossaryAddCommand, glossaryImportCommand, glossaryListCommand } from './draft.js';
 
 export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => void): Command {
@@ -75,6 +76,26 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .option('--lang <code>', 'only this language')
     .option('--json', 'print the report as JSON')
     .action(act((d, o: { week?: string; lang?: string; json?: boolean }) => costsCommand(d, o)));
+
+  program
+    .command('check')
+    .description('check every target-language text of an edition against its English source (numbers, names, links, glossary, omissions, hygiene)')
+    .option('--week <date>', 'a date inside the edition (YYYY-MM-DD) or "latest"', 'latest')
+    .option('--lang <code>', 'language of the texts; default PAPERBOY_LANG')
+    .option('--pairs <file>', 'check standalone pairs instead: JSON Lines of {"id","lang","source","draft"}')
+    .option('--fail-on <severity>', 'exit 65 when an open finding of this severity (error or warning) remains')
+    .option('--json', 'print the result as JSON (JSON Lines with --pairs)')
+    .action(act((d, o: { week?: string; lang?: string; pairs?: string; failOn?: string; json?: boolean }) => checkCommand(d, o)));
+
+  const findings = program.command('findings').description("act on the checker's findings");
+  findings
+    .command('dismiss')
+    .description('dismiss a finding (it stops blocking publishing); who and why are recorded')
+    .argument('<id>', 'the finding id shown by `paperboy check` (#12)')
+    .requiredOption('--by <who>', 'the editor dismissing it')
+    .requiredOption('--why <reason>', 'why the finding does not apply')
+    .option('--json', 'print the finding as JSON')
+    .action(act((d, id: string, o: { by: string; why: string; json?: boolean }) => dismissCommand(d, id, o)));
 
   const glossary = program.command('glossary').description('the terms drafts must use, per language');
   glossary

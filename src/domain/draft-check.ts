@@ -132,6 +132,50 @@ export function extractLinks(text: string): Set<string> {
   return keys;
 }
 
+/** A link as found in a text: where it is and its comparable key (see extractLinks). */
+export interface LinkMatch {
+  /** the key extractLinks gives it (`mailto:` + address for an e-mail address) */
+  key: string;
+  /** [start, end) in UTF-16 code units of the text as given; trailing punctuation and glued text left out */
+  start: number;
+  end: number;
+  /** the link as written, text.slice(start, end) */
+  text: string;
+}
+
+/** Trailing punctuation and text glued to a link (`…/pyreft에서`, `…/GPassK.`), as urlKey drops them, case kept. */
+function trimLinkEnd(raw: string): string {
+  for (;;) {
+    const next = raw.replace(/[.,;:!?'"`)\]}>*_~\u3001\u3002\uFF0C\uFF0E]+$/u, '').replace(/[^\x00-\x7F]+$/u, '');
+    if (next === raw) return raw;
+    raw = next;
+  }
+}
+
+/**
+ * The links of a text with their places: the same patterns, in the same order, as extractLinks, run on
+ * the text as given (not normalised, so the offsets are the caller's), sorted by position. A link cut by an
+ * invisible character is found as two pieces here, where extractLinks sees one.
+ */
+export function findLinks(text: string): LinkMatch[] {
+  const out: LinkMatch[] = [];
+  let rest = text;
+  const take = (start: number, raw: string, key: string): void => {
+    const shown = key.startsWith('mailto:') ? raw : trimLinkEnd(raw);
+    if (key !== '' && shown !== '') out.push({ key, start, end: start + shown.length, text: shown });
+  };
+  for (const re of [SCHEME_URL, SCHEME_RELATIVE, WWW_HOST, DOMAIN_PATH, BARE_DOMAIN]) {
+    // blank out what was found (same length, so offsets stay), as extractLinks replaces it with a space;
+    // the patterns have no groups, so the argument after the match is its offset
+    rest = rest.replace(re, (m: string, offset: number) => {
+      take(offset, m, urlKey(m));
+      return ' '.repeat(m.length);
+    });
+  }
+  for (const m of rest.matchAll(EMAIL)) take(m.index, m[0], `mailto:${m[0].toLowerCase()}`);
+  return out.sort((a, b) => a.start - b.start);
+}
+
 const TAG = /(?<![<\uFF1C])<\/?[a-z][a-z0-9:-]*(?:\s[^<>]*)?\/?>/giu;
 /** an opening of active markup even when never closed: `<script`, `<img src=…`, `<!--` */
 const ACTIVE_OPEN = /(?<![<\uFF1C])<\s*\/?\s*(?:script|img|iframe|frame|svg|math|object|embed|style|link|meta|base|form|input|button|a|video|audio|source|body|html|details|template|marquee)\b|<!--|<!\[cdata\[/giu;
@@ -143,6 +187,37 @@ function markupKeys(text: string): Set<string> {
   const t = norm(text);
   for (const re of [TAG, ACTIVE_OPEN, SCRIPT_URI]) for (const m of t.matchAll(re)) keys.add(squash(m[0].toLowerCase()).replace(/\s+/g, ''));
   return keys;
+}
+
+/** Markup as found in a text: where it is and its comparable key (see markupKeys). */
+export interface MarkupMatch {
+  key: string;
+  /** [start, end) in UTF-16 code units of the text as given */
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * HTML tags, openings of active markup and script/data URIs with their places, by the patterns the
+ * `html` check uses, run on the text as given; overlapping matches (`<img …>` is a tag and an active
+ * opening) are reported once, the earlier and longer first.
+ */
+export function findMarkup(text: string): MarkupMatch[] {
+  const all: MarkupMatch[] = [];
+  for (const re of [TAG, ACTIVE_OPEN, SCRIPT_URI]) {
+    for (const m of text.matchAll(re)) {
+      all.push({ key: squash(m[0].toLowerCase()).replace(/\s+/g, ''), start: m.index, end: m.index + m[0].length, text: m[0] });
+    }
+  }
+  all.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: MarkupMatch[] = [];
+  for (const m of all) {
+    const last = out[out.length - 1];
+    if (last && m.start < last.end) continue;
+    out.push(m);
+  }
+  return out;
 }
 
 /** `[label]: target` reference definitions */

@@ -138,6 +138,44 @@ function migrations(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('llm_call_edition').on('llm_call').columns(['edition_id', 'lang']).execute();
       },
     },
+    '0003_findings': {
+      async up(db: Kysely<any>) {
+        // what the checker found in one text; a finding belongs to the text, wherever it is shown
+        await db.schema
+          .createTable('finding')
+          .addColumn('id', idColumn(engine), (c) => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('owner_kind', 'text', (c) => c.notNull())
+          .addColumn('owner_id', 'text', (c) => c.notNull())
+          .addColumn('field', 'text', (c) => c.notNull())
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('text_hash', 'text', (c) => c.notNull())
+          .addColumn('rule', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addColumn('source_start', 'integer')
+          .addColumn('source_end', 'integer')
+          .addColumn('draft_start', 'integer')
+          .addColumn('draft_end', 'integer')
+          .addColumn('fingerprint', 'text', (c) => c.notNull())
+          .addColumn('dismissed_by', 'text')
+          .addColumn('dismissed_why', 'text')
+          .addColumn('dismissed_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('finding_text').on('finding').columns(['owner_kind', 'owner_id', 'field', 'lang']).execute();
+        // the text hash each text was last checked at, so a changed text is known to be unchecked
+        await db.schema
+          .createTable('text_check')
+          .addColumn('owner_kind', 'text', (c) => c.notNull())
+          .addColumn('owner_id', 'text', (c) => c.notNull())
+          .addColumn('field', 'text', (c) => c.notNull())
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('text_hash', 'text', (c) => c.notNull())
+          .addColumn('checked_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('text_check_pk', ['owner_kind', 'owner_id', 'field', 'lang'])
+          .execute();
+      },
+    },
   };
 }
 

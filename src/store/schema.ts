@@ -102,6 +102,36 @@ export interface LlmCallTable {
   duration_ms: number;
 }
 
+export interface FindingTable {
+  id: Generated<number>;
+  owner_kind: string;
+  owner_id: string;
+  field: string;
+  lang: string;
+  text_hash: string;
+  rule: string;
+  severity: string;
+  message: string;
+  source_start: number | null;
+  source_end: number | null;
+  draft_start: number | null;
+  draft_end: number | null;
+  fingerprint: string;
+  dismissed_by: string | null;
+  dismissed_why: string | null;
+  dismissed_at: string | null;
+  created_at: string;
+}
+
+export interface TextCheckTable {
+  owner_kind: string;
+  owner_id: string;
+  field: string;
+  lang: string;
+  text_hash: string;
+  checked_at: string;
+}
+
 export interface Database {
   paper: PaperTable;
   edition: EditionTable;
@@ -110,4 +140,6 @@ export interface Database {
   text: TextTable;
   glossary_term: GlossaryTermTable;
   llm_call: LlmCallTable;
+  finding: FindingTable;
+  text_check: TextCheckTable;
 }

@@ -1,10 +1,11 @@
 // The only code that writes SQL. The same Kysely queries run on SQLite and PostgreSQL.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Edition, EditionStatus, Entry, Link, LinkKind, OwnerKind, Origin, Paper, Text, TextField, TextInput, TextStatus } from '../domain/types.js';
-import type { EditionBundle, EditionSummary, LlmCallRecord, LlmCallRow, NewEdition, NewEntry, OwnerRef, PaperInput, PaperMetadata, Store, StoreOps } from '../ports.js';
+import type { EditionBundle, EditionSummary, LlmCallRecord, LlmCallRow, NewEdition, NewEntry, OwnerRef, PaperInput, PaperMetadata, Store, StoredFinding, StoreOps, TextRef } from '../ports.js';
+import type { Finding } from '../domain/check/types.js';
 import type { GlossaryTerm } from '../domain/glossary.js';
 import { PaperboyError } from '../errors.js';
-import type { Database, EditionTable, EntryLinkTable, LlmCallTable, PaperTable, TextTable } from './schema.js';
+import type { Database, EditionTable, EntryLinkTable, FindingTable, LlmCallTable, PaperTable, TextTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -434,6 +435,90 @@ class Ops implements StoreOps {
     return Number(r.id);
   }
 
+  async replaceFindings(t: TextRef, textHash: string, findings: Array<Finding & { fingerprint: string }>, checkedAt: string): Promise<void> {
+    const old = await this.db
+      .selectFrom('finding')
+      .selectAll()
+      .where('owner_kind', '=', t.ownerKind)
+      .where('owner_id', '=', t.ownerId)
+      .where('field', '=', t.field)
+      .where('lang', '=', t.lang)
+      .execute()
+      .catch(storeError);
+    const dismissed = new Map(old.filter((f) => f.dismissed_at).map((f) => [f.fingerprint, f]));
+    await this.db.deleteFrom('finding').where('owner_kind', '=', t.ownerKind).where('owner_id', '=', t.ownerId).where('field', '=', t.field).where('lang', '=', t.lang).execute().catch(storeError);
+    if (findings.length) {
+      await this.db
+        .insertInto('finding')
+        .values(
+          findings.map((f) => {
+            const d = dismissed.get(f.fingerprint);
+            return {
+              owner_kind: t.ownerKind,
+              owner_id: t.ownerId,
+              field: t.field,
+              lang: t.lang,
+              text_hash: textHash,
+              rule: f.rule,
+              severity: f.severity,
+              message: f.message,
+              source_start: f.sourceSpan?.[0] ?? null,
+              source_end: f.sourceSpan?.[1] ?? null,
+              draft_start: f.draftSpan?.[0] ?? null,
+              draft_end: f.draftSpan?.[1] ?? null,
+              fingerprint: f.fingerprint,
+              dismissed_by: d?.dismissed_by ?? null,
+              dismissed_why: d?.dismissed_why ?? null,
+              dismissed_at: d?.dismissed_at ?? null,
+              created_at: checkedAt,
+            };
+          }),
+        )
+        .execute()
+        .catch(storeError);
+    }
+    await this.db
+      .insertInto('text_check')
+      .values({ owner_kind: t.ownerKind, owner_id: t.ownerId, field: t.field, lang: t.lang, text_hash: textHash, checked_at: checkedAt })
+      .onConflict((oc) => oc.columns(['owner_kind', 'owner_id', 'field', 'lang']).doUpdateSet({ text_hash: textHash, checked_at: checkedAt }))
+      .execute()
+      .catch(storeError);
+  }
+
+  async getFindings(texts: TextRef[]): Promise<StoredFinding[]> {
+    const want = new Set(texts.map(textRefKey));
+    const out: StoredFinding[] = [];
+    for (const ids of chunks([...new Set(texts.map((t) => t.ownerId))])) {
+      if (!ids.length) continue;
+      const rows = await this.db.selectFrom('finding').selectAll().where('owner_id', 'in', ids).orderBy('id').execute().catch(storeError);
+      for (const r of rows) {
+        const f = toFinding(r);
+        if (want.has(textRefKey(f))) out.push(f);
+      }
+    }
+    return out;
+  }
+
+  async getTextChecks(texts: TextRef[]): Promise<Map<string, string>> {
+    const want = new Set(texts.map(textRefKey));
+    const out = new Map<string, string>();
+    for (const ids of chunks([...new Set(texts.map((t) => t.ownerId))])) {
+      if (!ids.length) continue;
+      const rows = await this.db.selectFrom('text_check').selectAll().where('owner_id', 'in', ids).execute().catch(storeError);
+      for (const r of rows) {
+        const key = textRefKey({ ownerKind: r.owner_kind as OwnerKind, ownerId: r.owner_id, field: r.field as TextField, lang: r.lang });
+        if (want.has(key)) out.set(key, r.text_hash);
+      }
+    }
+    return out;
+  }
+
+  async dismissFinding(id: number, by: string, why: string, at: string): Promise<StoredFinding | null> {
+    await this.db.updateTable('finding').set({ dismissed_by: by, dismissed_why: why, dismissed_at: at }).where('id', '=', id).execute().catch(storeError);
+    const r = await this.db.selectFrom('finding').selectAll().where('id', '=', id).executeTakeFirst().catch(storeError);
+    return r ? toFinding(r) : null;
+  }
+
   async findCachedCall(cacheKey: string): Promise<LlmCallRow | null> {
     const r = await this.db.selectFrom('llm_call').selectAll().where('cache_key', '=', cacheKey).where('status', '=', 'ok').orderBy('id', 'desc').limit(1).executeTakeFirst().catch(storeError);
     return r ? toCall(r) : null;
@@ -445,6 +530,27 @@ class Ops implements StoreOps {
     const rows = await q.orderBy('id').execute().catch(storeError);
     return rows.map(toCall);
   }
+}
+
+const textRefKey = (t: TextRef) => `${t.ownerKind}\u0000${t.ownerId}\u0000${t.field}\u0000${t.lang}`;
+
+function toFinding(r: Selectable<FindingTable>): StoredFinding {
+  return {
+    id: Number(r.id),
+    ownerKind: r.owner_kind as OwnerKind,
+    ownerId: r.owner_id,
+    field: r.field as TextField,
+    lang: r.lang,
+    textHash: r.text_hash,
+    rule: r.rule,
+    severity: r.severity as StoredFinding['severity'],
+    message: r.message,
+    sourceSpan: r.source_start === null || r.source_end === null ? null : [Number(r.source_start), Number(r.source_end)],
+    draftSpan: r.draft_start === null || r.draft_end === null ? null : [Number(r.draft_start), Number(r.draft_end)],
+    fingerprint: r.fingerprint,
+    dismissed: r.dismissed_at ? { by: r.dismissed_by ?? '', why: r.dismissed_why ?? '', at: r.dismissed_at } : null,
+    createdAt: r.created_at,
+  };
 }
 
 export class KyselyStore extends Ops implements Store {

@@ -1,0 +1,110 @@
+// Checking an edition: run the checker on every target-language text (drafts, imported and edited
+// alike) against its English source, and store the findings per text.
+import { createHash } from 'node:crypto';
+import { checkText, fingerprint } from '../domain/check/engine.js';
+import type { Finding } from '../domain/check/types.js';
+import { textKey } from '../domain/text-policy.js';
+import type { OwnerKind, Text, TextField } from '../domain/types.js';
+import type { EditionBundle, Store, StoredFinding, TextRef } from '../ports.js';
+
+export const hashText = (body: string) => createHash('sha256').update(body).digest('hex').slice(0, 32);
+
+export interface CheckTarget {
+  ref: TextRef;
+  text: Text;
+  source: string;
+  /** the entry position for messages; null for the edition's own texts */
+  position: number | null;
+}
+
+/** Pure: the edition's target-language texts with their English sources, in reading order. */
+export function checkTargets(bundle: EditionBundle, lang: string): CheckTarget[] {
+  const texts = new Map(bundle.texts.map((t) => [textKey(t), t]));
+  const get = (ownerKind: OwnerKind, ownerId: string, field: TextField, l: string) => texts.get(textKey({ ownerKind, ownerId, field, lang: l }));
+  const out: CheckTarget[] = [];
+  const seen = new Set<string>();
+  const add = (ownerKind: OwnerKind, ownerId: string, field: TextField, source: string | null, position: number | null) => {
+    const t = get(ownerKind, ownerId, field, lang);
+    const key = textKey({ ownerKind, ownerId, field, lang });
+    if (!t || seen.has(key)) return;
+    seen.add(key);
+    out.push({ ref: { ownerKind, ownerId, field, lang }, text: t, source: source ?? '', position });
+  };
+  add('edition', String(bundle.edition.id), 'overview', null, null);
+  for (const e of [...bundle.entries].sort((a, b) => a.position - b.position)) {
+    add('paper', e.paperKey, 'title', get('paper', e.paperKey, 'title', 'en')?.body ?? e.label, e.position);
+    add('entry', String(e.id), 'intro', get('entry', String(e.id), 'intro', 'en')?.body ?? null, e.position);
+    add('paper', e.paperKey, 'abstract', get('paper', e.paperKey, 'abstract', 'en')?.body ?? null, e.position);
+    add('paper', e.paperKey, 'key_messages', get('paper', e.paperKey, 'key_messages', 'en')?.body ?? null, e.position);
+  }
+  return out;
+}
+
+export interface CheckedText {
+  position: number | null;
+  field: TextField;
+  ownerKind: OwnerKind;
+  ownerId: string;
+  origin: Text['origin'];
+  status: Text['status'];
+  findings: StoredFinding[];
+}
+
+export interface CheckEditionResult {
+  edition: { startDate: string; endDate: string };
+  lang: string;
+  texts: number;
+  errors: number;
+  warnings: number;
+  dismissed: number;
+  checked: CheckedText[];
+}
+
+export async function checkEdition(store: Store, editionId: number, lang: string, now: () => Date): Promise<CheckEditionResult> {
+  const bundle = await store.getEditionBundle(editionId);
+  const glossary = await store.listGlossary(lang);
+  const targets = checkTargets(bundle, lang);
+  const at = now().toISOString();
+  const results = targets.map((t) => ({ t, findings: checkText({ lang, source: t.source, draft: t.text.body, field: t.ref.field, glossary }) }));
+  await store.transaction(async (tx) => {
+    for (const { t, findings } of results) await tx.replaceFindings(t.ref, hashText(t.text.body), findings.map((f: Finding) => ({ ...f, fingerprint: fingerprint(f) })), at);
+  });
+  const stored = await store.getFindings(targets.map((t) => t.ref));
+  const byText = new Map<string, StoredFinding[]>();
+  for (const f of stored) {
+    const k = textKey(f);
+    byText.set(k, [...(byText.get(k) ?? []), f]);
+  }
+  const checked = targets.map((t) => ({ position: t.position, field: t.ref.field, ownerKind: t.ref.ownerKind, ownerId: t.ref.ownerId, origin: t.text.origin, status: t.text.status, findings: byText.get(textKey(t.ref)) ?? [] }));
+  const open = stored.filter((f) => !f.dismissed);
+  return {
+    edition: { startDate: bundle.edition.startDate, endDate: bundle.edition.endDate },
+    lang,
+    texts: targets.length,
+    errors: open.filter((f) => f.severity === 'error').length,
+    warnings: open.filter((f) => f.severity === 'warning').length,
+    dismissed: stored.length - open.length,
+    checked,
+  };
+}
+
+export interface PublishBlockers {
+  /** errors no editor has fixed or dismissed */
+  errors: Array<StoredFinding & { position: number | null }>;
+  /** texts changed since they were last checked (or never checked) */
+  unchecked: Array<TextRef & { position: number | null }>;
+}
+
+/** What keeps an edition from being published in a language; every publish path must call this. */
+export async function publishBlockers(store: Store, editionId: number, lang: string): Promise<PublishBlockers> {
+  const bundle = await store.getEditionBundle(editionId);
+  const targets = checkTargets(bundle, lang);
+  const checks = await store.getTextChecks(targets.map((t) => t.ref));
+  const unchecked = targets.filter((t) => checks.get(textKey(t.ref)) !== hashText(t.text.body)).map((t) => ({ ...t.ref, position: t.position }));
+  const positions = new Map(targets.map((t) => [textKey(t.ref), t.position]));
+  const current = new Set(targets.filter((t) => checks.get(textKey(t.ref)) === hashText(t.text.body)).map((t) => textKey(t.ref)));
+  const errors = (await store.getFindings(targets.map((t) => t.ref)))
+    .filter((f) => f.severity === 'error' && !f.dismissed && current.has(textKey(f)))
+    .map((f) => ({ ...f, position: positions.get(textKey(f)) ?? null }));
+  return { errors, unchecked };
+}
