@@ -82,7 +82,8 @@ class ValueSet {
     for (const v of values) this.values.push(v);
     this.values.sort((a, b) => a - b);
   }
-  has(v: number): boolean {
+  /** the first index whose value is not below v */
+  private lowerBound(v: number): number {
     const xs = this.values;
     let lo = 0;
     let hi = xs.length;
@@ -91,18 +92,15 @@ class ValueSet {
       if (xs[mid]! < v) lo = mid + 1;
       else hi = mid;
     }
+    return lo;
+  }
+  has(v: number): boolean {
+    const xs = this.values;
+    const lo = this.lowerBound(v);
     return (lo < xs.length && sameValue(xs[lo]!, v)) || (lo > 0 && sameValue(xs[lo - 1]!, v));
   }
   add(v: number): void {
-    const xs = this.values;
-    let lo = 0;
-    let hi = xs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (xs[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    xs.splice(lo, 0, v);
+    this.values.splice(this.lowerBound(v), 0, v);
   }
 }
 
