@@ -44,6 +44,14 @@ export interface NewEntry {
   links: Link[];
 }
 
+export interface Publication {
+  editionId: number;
+  lang: string;
+  channel: string;
+  allowDrafts: boolean;
+  publishedAt: string;
+}
+
 /** one text: (owner, field, language) */
 export interface TextRef {
   ownerKind: OwnerKind;
@@ -103,6 +111,10 @@ export interface StoreOps {
   /** the text hash each text was last checked at */
   getTextChecks(texts: TextRef[]): Promise<Map<string, string>>;
   dismissFinding(id: number, by: string, why: string, at: string): Promise<StoredFinding | null>;
+  /** records a publication; false when the edition was already published there */
+  recordPublication(p: Publication): Promise<boolean>;
+  /** publications of one edition, or of every edition on a channel */
+  getPublications(q: { editionId?: number; channel?: string }): Promise<Publication[]>;
   /** the newest successful call with this cache key */
   findCachedCall(cacheKey: string): Promise<LlmCallRow | null>;
   llmCalls(editionId: number, lang: string | null): Promise<LlmCallRow[]>;

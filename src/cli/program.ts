@@ -4,7 +4,8 @@ import { describeError, exitCodeOf } from '../errors.js';
 import type { Deps, Outcome } from './deps.js';
 import { configCommand, editionsCommand, enrichCommand, FORMATS, renderCommand } from './editions.js';
 import { importCsvCommand, importEditionCommand, importUpstreamCommand } from './import.js';
-import { checkCommand, dismissCommand } from './check.js';
+import { checkCommand, dismissCommand, publishCommand } from './check.js';
+import { serveCommand } from './serve.js';
 import { costsCommand, draftCommand, glossaryAddCommand, glossaryImportCommand, glossaryListCommand } from './draft.js';
 
 export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => void): Command {
@@ -87,6 +88,16 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .option('--json', 'print the result as JSON (JSON Lines with --pairs)')
     .action(act((d, o: { week?: string; lang?: string; pairs?: string; failOn?: string; json?: boolean }) => checkCommand(d, o)));
 
+  program
+    .command('publish')
+    .description('publish an edition in a language; refused while checker errors are open, texts are unchecked, or texts are not approved')
+    .option('--week <date>', 'a date inside the edition (YYYY-MM-DD) or "latest"', 'latest')
+    .option('--lang <code>', 'default PAPERBOY_LANG')
+    .option('--to <channels>', 'comma-separated channels: web (or all)', 'web')
+    .option('--allow-drafts', 'publish texts no editor approved yet; the edition is marked as such')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, o: { week?: string; lang?: string; to?: string; allowDrafts?: boolean; json?: boolean }) => publishCommand(d, o)));
+
   const findings = program.command('findings').description("act on the checker's findings");
   findings
     .command('dismiss')
@@ -121,6 +132,13 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .option('--rule <rule>', 'translate, keep, transliterate or bilingual (target(English) on first use)', 'translate')
     .option('--note <text>', 'a note for editors')
     .action(act((d, en: string, target: string, o: { lang?: string; rule?: string; note?: string }) => glossaryAddCommand(d, en, target, o)));
+
+  program
+    .command('serve')
+    .description('serve the web archive of published editions, with feeds, until Ctrl-C')
+    .option('--port <n>', 'port to listen on', '3000')
+    .option('--host <address>', 'address to bind (127.0.0.1 by default; 0.0.0.0 for every interface)', '127.0.0.1')
+    .action(act((d, o: { port?: string; host?: string }) => serveCommand(d, o)));
 
   program
     .command('editions')

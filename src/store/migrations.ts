@@ -176,6 +176,20 @@ function migrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '0004_publications': {
+      async up(db: Kysely<any>) {
+        // what was published where and when; one row per edition, language and channel
+        await db.schema
+          .createTable('publication')
+          .addColumn('edition_id', 'integer', (c) => c.notNull().references('edition.id').onDelete('cascade'))
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('allow_drafts', 'integer', (c) => c.notNull())
+          .addColumn('published_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('publication_pk', ['edition_id', 'lang', 'channel'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -132,6 +132,14 @@ export interface TextCheckTable {
   checked_at: string;
 }
 
+export interface PublicationTable {
+  edition_id: number;
+  lang: string;
+  channel: string;
+  allow_drafts: number;
+  published_at: string;
+}
+
 export interface Database {
   paper: PaperTable;
   edition: EditionTable;
@@ -142,4 +150,5 @@ export interface Database {
   llm_call: LlmCallTable;
   finding: FindingTable;
   text_check: TextCheckTable;
+  publication: PublicationTable;
 }

@@ -1,7 +1,7 @@
 // The only code that writes SQL. The same Kysely queries run on SQLite and PostgreSQL.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Edition, EditionStatus, Entry, Link, LinkKind, OwnerKind, Origin, Paper, Text, TextField, TextInput, TextStatus } from '../domain/types.js';
-import type { EditionBundle, EditionSummary, LlmCallRecord, LlmCallRow, NewEdition, NewEntry, OwnerRef, PaperInput, PaperMetadata, Store, StoredFinding, StoreOps, TextRef } from '../ports.js';
+import type { EditionBundle, EditionSummary, LlmCallRecord, LlmCallRow, NewEdition, NewEntry, OwnerRef, PaperInput, PaperMetadata, Publication, Store, StoredFinding, StoreOps, TextRef } from '../ports.js';
 import type { Finding } from '../domain/check/types.js';
 import type { GlossaryTerm } from '../domain/glossary.js';
 import { PaperboyError } from '../errors.js';
@@ -517,6 +517,24 @@ class Ops implements StoreOps {
     await this.db.updateTable('finding').set({ dismissed_by: by, dismissed_why: why, dismissed_at: at }).where('id', '=', id).execute().catch(storeError);
     const r = await this.db.selectFrom('finding').selectAll().where('id', '=', id).executeTakeFirst().catch(storeError);
     return r ? toFinding(r) : null;
+  }
+
+  async recordPublication(p: Publication): Promise<boolean> {
+    const r = await this.db
+      .insertInto('publication')
+      .values({ edition_id: p.editionId, lang: p.lang, channel: p.channel, allow_drafts: p.allowDrafts ? 1 : 0, published_at: p.publishedAt })
+      .onConflict((oc) => oc.columns(['edition_id', 'lang', 'channel']).doNothing())
+      .executeTakeFirst()
+      .catch(storeError);
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async getPublications(q: { editionId?: number; channel?: string }): Promise<Publication[]> {
+    let s = this.db.selectFrom('publication').selectAll();
+    if (q.editionId !== undefined) s = s.where('edition_id', '=', q.editionId);
+    if (q.channel !== undefined) s = s.where('channel', '=', q.channel);
+    const rows = await s.orderBy('published_at').execute().catch(storeError);
+    return rows.map((r) => ({ editionId: Number(r.edition_id), lang: r.lang, channel: r.channel, allowDrafts: Number(r.allow_drafts) === 1, publishedAt: r.published_at }));
   }
 
   async findCachedCall(cacheKey: string): Promise<LlmCallRow | null> {

@@ -284,7 +284,7 @@ function renderMarkdown(l: Layout, flavour: 'discourse' | 'commonmark'): string 
 // ---------------------------------------------------------------------------------------------
 // HTML
 
-const STYLE = [
+export const EDITION_STYLE_LINES = [
   ':root{color-scheme:light dark}',
   'body{margin:0 auto;max-width:46rem;padding:1.5rem 1rem 4rem;font-family:system-ui,-apple-system,"Apple SD Gothic Neo","Noto Sans KR","Malgun Gothic",sans-serif;font-size:1rem;line-height:1.7;word-break:keep-all;overflow-wrap:anywhere}',
   'h1{font-size:1.5rem;line-height:1.4}',
@@ -294,7 +294,8 @@ const STYLE = [
   'blockquote{margin:.5rem 0;padding:0 1rem;border-left:3px solid #8886}',
   '.provenance,.fallback{font-size:.8rem;opacity:.75;margin:.25rem 0 .75rem}',
   'pre{overflow-x:auto}',
-].join('\n');
+];
+const STYLE = EDITION_STYLE_LINES.join('\n');
 
 function provenanceLine(l: Layout, prov: ShownText | null): string {
   const b = l.bundle;
@@ -331,8 +332,7 @@ function htmlField(l: Layout, f: Field): string {
 }
 
 function renderHtml(l: Layout): string {
-  const b = l.bundle;
-  const out: string[] = [
+  return [
     '<!doctype html>',
     `<html lang="${escapeHtml(l.lang)}">`,
     '<head>',
@@ -344,6 +344,17 @@ function renderHtml(l: Layout): string {
     '</head>',
     '<body>',
     '<main>',
+    renderArticle(l),
+    '</main>',
+    '</body>',
+    '</html>',
+  ].join('\n') + '\n';
+}
+
+/** The edition as one sanitised <article>, for the standalone document and the web archive alike. */
+function renderArticle(l: Layout): string {
+  const b = l.bundle;
+  const out: string[] = [
     '<article class="edition">',
     `<header><h1>${renderPlain(l.title)}</h1></header>`,
   ];
@@ -378,8 +389,14 @@ function renderHtml(l: Layout): string {
   out.push('<footer>');
   if (l.sourceUrl) out.push(`<h2>${renderPlain(b.source)}</h2>`, `<p>${renderLink(l.sourceUrl)}</p>`);
   out.push(`<p>${l.footer.map(renderPlain).join(' ')}</p>`, '</footer>');
-  out.push('</article>', '</main>', '</body>', '</html>');
-  return out.join('\n') + '\n';
+  out.push('</article>');
+  return out.join('\n');
+}
+
+/** The edition's <article> alone (sanitised), its title, and its language tag, for pages that wrap it. */
+export function renderEditionArticle(view: EditionView): { html: string; title: string; lang: string } {
+  const l = buildLayout(view);
+  return { html: renderArticle(l), title: l.title, lang: l.lang };
 }
 
 // ---------------------------------------------------------------------------------------------

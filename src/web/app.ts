@@ -1,0 +1,168 @@
+// The public web archive: thin routes (parse → read → render) over published editions, and feeds.
+// Every untrusted string reaches HTML through src/channels/render (the one sanitising renderer).
+import { Feed } from 'feed';
+import { Hono, type Context } from 'hono';
+import { EDITION_STYLE_LINES, renderEditionArticle } from '../channels/render/render.js';
+import { escapeHtml, renderPlain } from '../channels/render/sanitize.js';
+import type { Edition } from '../domain/types.js';
+import { editionTitle, getBundle } from '../i18n/bundle.js';
+import { assembleEditionView } from '../pipeline/assemble.js';
+import type { Publication, Store } from '../ports.js';
+
+export interface WebDeps {
+  store: Store;
+  /** absolute links in feeds, e.g. https://digest.example.org */
+  baseUrl: string;
+  /** the target language shown when a page does not ask for one */
+  defaultLang: string;
+  /** where unexpected errors are reported (never to the visitor) */
+  logError?: (e: unknown) => void;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+const LANG = /^[a-z]{2,3}(-[A-Za-z0-9]+)?$/;
+const FEED_KINDS = { 'rss.xml': 'application/rss+xml', 'atom.xml': 'application/atom+xml', 'feed.json': 'application/feed+json' } as const;
+
+const SITE_STYLE = [
+  ...EDITION_STYLE_LINES,
+  'nav.site{display:flex;flex-wrap:wrap;gap:.75rem;align-items:baseline;border-bottom:1px solid #8886;padding-bottom:.5rem;margin-bottom:1rem}',
+  'nav.site a{color:inherit}',
+  'nav.lang a[aria-current=page]{font-weight:bold;text-decoration:none}',
+  'body.show-target .text.original{display:none}',
+  'ul.editions{padding-left:1.25rem}',
+  'a{color:#0b57d0}',
+  '@media (prefers-color-scheme:dark){a{color:#8ab4f8}}',
+].join('\n');
+
+/** Headers on every answer: no scripts, no framing, no referrer leaks. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+function page(opts: { lang: string; title: string; body: string; feedsLang: string; bodyClass?: string }): string {
+  const feeds = Object.entries(FEED_KINDS)
+    .map(([file, type]) => `<link rel="alternate" type="${type}" href="/feeds/${escapeHtml(opts.feedsLang)}/${file}" title="${renderPlain(`${opts.feedsLang} ${file}`)}">`)
+    .join('\n');
+  return [
+    '<!doctype html>',
+    `<html lang="${escapeHtml(opts.lang)}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${renderPlain(opts.title)}</title>`,
+    '<link rel="stylesheet" href="/static/site.css">',
+    feeds,
+    '</head>',
+    `<body${opts.bodyClass ? ` class="${escapeHtml(opts.bodyClass)}"` : ''}>`,
+    `<nav class="site" aria-label="site"><a href="/">paperboy</a><a href="/feeds/${escapeHtml(opts.feedsLang)}/rss.xml">RSS</a><a href="/feeds/${escapeHtml(opts.feedsLang)}/atom.xml">Atom</a><a href="/feeds/${escapeHtml(opts.feedsLang)}/feed.json">JSON Feed</a></nav>`,
+    '<main>',
+    opts.body,
+    '</main>',
+    '</body>',
+    '</html>',
+  ].join('\n');
+}
+
+export function createWebApp(deps: WebDeps): Hono {
+  const app = new Hono();
+  const { store } = deps;
+
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
+  });
+
+  /** published editions (web) with their languages, newest first */
+  async function published(): Promise<Array<{ edition: Edition; langs: string[]; at: string }>> {
+    const pubs = await store.getPublications({ channel: 'web' });
+    const byEdition = new Map<number, Publication[]>();
+    for (const p of pubs) byEdition.set(p.editionId, [...(byEdition.get(p.editionId) ?? []), p]);
+    const editions = (await store.listEditions()).filter((e) => byEdition.has(e.id));
+    return editions.map((edition) => {
+      const ps = byEdition.get(edition.id)!;
+      return { edition, langs: ps.map((p) => p.lang), at: ps[0]!.publishedAt };
+    });
+  }
+
+  const notFound = (c: Context) => c.html(page({ lang: 'en', title: 'Not found', body: '<h1>Not found</h1><p><a href="/">All editions</a></p>', feedsLang: deps.defaultLang }), 404);
+
+  app.get('/static/site.css', (c) => c.body(SITE_STYLE, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+
+  app.get('/', async (c) => {
+    const list = await published();
+    const lang = deps.defaultLang;
+    const bundle = getBundle(lang);
+    const items = list.map(({ edition, langs }) => {
+      const l = langs.includes(lang) ? lang : langs[0]!;
+      return `<li><a href="/editions/${edition.startDate}?lang=${escapeHtml(l)}">${renderPlain(editionTitle(getBundle(l), edition.startDate, edition.endDate))}</a></li>`;
+    });
+    let latest = '';
+    if (list[0]) {
+      const l = list[0].langs.includes(lang) ? lang : list[0].langs[0]!;
+      latest = renderEditionArticle(assembleEditionView(await store.getEditionBundle(list[0].edition.id), l)).html;
+    }
+    const body = list.length ? `${latest}\n<h2>${renderPlain(bundle.name)} · ${list.length}</h2>\n<ul class="editions">\n${items.join('\n')}\n</ul>` : '<h1>paperboy</h1><p>No edition has been published yet.</p>';
+    return c.html(page({ lang, title: 'paperboy', body, feedsLang: lang }));
+  });
+
+  app.get('/editions/:date', async (c) => {
+    const date = c.req.param('date');
+    if (!ISO.test(date)) return notFound(c);
+    const [edition] = await store.findEditionsCovering(date);
+    const list = edition ? (await published()).find((p) => p.edition.id === edition.id) : undefined;
+    // unknown and unpublished editions get the same answer
+    if (!edition || !list) return notFound(c);
+    const url = new URL(c.req.url);
+    if (edition.startDate !== date) return c.redirect(`/editions/${edition.startDate}${url.search}`, 301);
+    const asked = c.req.query('lang');
+    const lang = asked && LANG.test(asked) && (asked === 'en' || list.langs.includes(asked)) ? asked : list.langs.includes(deps.defaultLang) ? deps.defaultLang : list.langs[0]!;
+    const show = c.req.query('show') === 'target' ? 'target' : 'both';
+    const view = assembleEditionView(await store.getEditionBundle(edition.id), lang);
+    const article = renderEditionArticle(view);
+    const toggle = [...new Set([...list.langs, 'en'])]
+      .map((l) => `<a href="/editions/${edition.startDate}?lang=${escapeHtml(l)}"${l === lang && show === 'both' ? ' aria-current="page"' : ''}>${renderPlain(getBundle(l).name)}</a>`)
+      .concat(lang === 'en' ? [] : [`<a href="/editions/${edition.startDate}?lang=${escapeHtml(lang)}&amp;show=target"${show === 'target' ? ' aria-current="page"' : ''}>${renderPlain(getBundle(lang).name)} only</a>`]);
+    const body = `<nav class="lang" aria-label="language">${toggle.join(' · ')}</nav>\n${article.html}`;
+    return c.html(page({ lang: article.lang, title: article.title, body, feedsLang: lang === 'en' ? deps.defaultLang : lang, bodyClass: show === 'target' ? 'show-target' : undefined }));
+  });
+
+  app.get('/feeds/:lang/:file', async (c) => {
+    const lang = c.req.param('lang');
+    const file = c.req.param('file') as keyof typeof FEED_KINDS;
+    if (!LANG.test(lang) || !(file in FEED_KINDS)) return notFound(c);
+    const base = deps.baseUrl.replace(/\/$/, '');
+    const bundle = getBundle(lang);
+    const feed = new Feed({
+      title: `paperboy (${bundle.name})`,
+      description: editionTitle(bundle, '2000-01-01', '2000-01-07').replace(/\[.*?\]\s*/, ''),
+      id: `${base}/feeds/${lang}/`,
+      link: `${base}/`,
+      language: lang,
+      copyright: '',
+      feedLinks: { rss: `${base}/feeds/${lang}/rss.xml`, atom: `${base}/feeds/${lang}/atom.xml`, json: `${base}/feeds/${lang}/feed.json` },
+      updated: new Date(0),
+    });
+    let newest = 0;
+    for (const p of (await published()).filter((x) => lang === 'en' || x.langs.includes(lang)).slice(0, 50)) {
+      const view = assembleEditionView(await store.getEditionBundle(p.edition.id), lang);
+      const article = renderEditionArticle(view);
+      const date = new Date(p.at);
+      newest = Math.max(newest, date.getTime());
+      const link = `${base}/editions/${p.edition.startDate}?lang=${lang}`;
+      feed.addItem({ title: article.title, id: link, link, date, content: article.html });
+    }
+    feed.options.updated = new Date(newest);
+    const body = file === 'rss.xml' ? feed.rss2() : file === 'atom.xml' ? feed.atom1() : feed.json1();
+    return c.body(body, 200, { 'content-type': `${FEED_KINDS[file]}; charset=utf-8` });
+  });
+
+  app.notFound(notFound);
+  app.onError((e, c) => {
+    deps.logError?.(e);
+    return c.html(page({ lang: 'en', title: 'Error', body: '<h1>Something went wrong</h1><p>The error was logged; please try again later.</p>', feedsLang: deps.defaultLang }), 500);
+  });
+  return app;
+}
