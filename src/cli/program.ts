@@ -4,7 +4,8 @@ import { describeError, exitCodeOf } from '../errors.js';
 import type { Deps, Outcome } from './deps.js';
 import { configCommand, editionsCommand, enrichCommand, FORMATS, renderCommand } from './editions.js';
 import { importCsvCommand, importEditionCommand, importUpstreamCommand } from './import.js';
-import { checkCommand, dismissCommand, publishCommand } from './check.js';
+import { checkCommand, dismissCommand } from './check.js';
+import { publishCommand } from './publish.js';
 import { serveCommand } from './serve.js';
 import { costsCommand, draftCommand, glossaryAddCommand, glossaryImportCommand, glossaryListCommand } from './draft.js';
 
