@@ -92,4 +92,27 @@ describe(`draft killed at random moments (seed ${SEED})`, () => {
     for (const week of weeks) assert.equal(JSON.parse((await cli(['draft', '--week', week, '--lang', 'ko', '--json'], env)).out).calls, 0);
     assert.equal(llm.requests.length, before);
   });
+
+  it('Ctrl-C stops cleanly: exit 130, finished entries kept, the next run does the rest', async () => {
+    const week = '2024-04-22';
+    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/main.ts`, 'draft', '--week', week, '--lang', 'ko'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env } });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const start = llm.requests.length;
+    const timer = setInterval(() => {
+      if (llm.requests.length - start >= 4) {
+        clearInterval(timer);
+        child.kill('SIGINT');
+      }
+    }, 5);
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    clearInterval(timer);
+    assert.equal(code, 130, err);
+    assert.match(err, /interrupted; finished entries are stored/);
+    const ed = (await t.store.getEditionByStart(week))!;
+    const kept = (await t.store.llmCalls(ed.id, 'ko')).filter((c) => c.status === 'ok').length;
+    assert.ok(kept >= 1 && kept < 10, `${kept} entries stored before the interrupt`);
+    const rest = JSON.parse((await cli(['draft', '--week', week, '--lang', 'ko', '--json'], env)).out);
+    assert.equal(rest.calls, 10 - kept);
+  });
 });
