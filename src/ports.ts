@@ -111,6 +111,11 @@ export interface StoreOps {
   /** the text hash each text was last checked at */
   getTextChecks(texts: TextRef[]): Promise<Map<string, string>>;
   dismissFinding(id: number, by: string, why: string, at: string): Promise<StoredFinding | null>;
+  /**
+   * Texts holding every term (case-insensitive substring), best first. Works for Korean terms of one
+   * or two syllables too. At most `limit` texts.
+   */
+  searchTexts(terms: string[], limit: number): Promise<Array<Text & { id: number }>>;
   /** records a publication; false when the edition was already published there */
   recordPublication(p: Publication): Promise<boolean>;
   /** publications of one edition, or of every edition on a channel */

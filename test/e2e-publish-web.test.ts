@@ -104,6 +104,25 @@ for (const engine of ENGINES) {
       assert.match(json.items[0]!.content_html, /다발성 탈옥/);
     });
 
+    it('searches the published archive in Korean (two syllables too), English and mixed queries', async () => {
+      const app = createWebApp({ store: t.store, baseUrl: 'https://digest.example.org', defaultLang: 'ko' });
+      const search = async (q: string) => (await app.request(`/search?q=${encodeURIComponent(q)}`)).text();
+      const jailbreak = await search('탈옥');
+      assert.match(jailbreak, /<mark>탈옥<\/mark>/);
+      assert.match(jailbreak, /href="\/editions\/2024-04-01\?lang=ko#entry-1"/);
+      assert.match(await search('모델'), /<mark>모델<\/mark>/);
+      assert.match(await search('대규모 언어'), /<mark>대규모<\/mark>/);
+      const mixed = await search('LLM 탈옥');
+      assert.match(mixed, /<mark>LLM<\/mark>/);
+      assert.match(mixed, /<mark>탈옥<\/mark>/);
+      assert.match(await search('jailbreaking'), /<mark>jailbreaking<\/mark>/i);
+      // an edition that was not published is not searched: DeepSeek-R1 appears only in 2025
+      assert.match(await search('DeepSeek-R1'), /Nothing found/);
+      assert.match(await search('<script>alert(1)</script>'), /&lt;script&gt;/);
+      assert.doesNotMatch(await search('<script>alert(1)</script>'), /<script>alert/);
+      assert.match(await search(''), /<h1>Search<\/h1>/);
+    });
+
     it('keeps hostile text inert on the page', async () => {
       const ed = (await t.store.getEditionByStart('2024-04-01'))!;
       const [entry] = (await t.store.getEntries([ed.id])).filter((e) => e.position === 1);

@@ -189,6 +189,26 @@ for (const engine of ENGINES) {
       assert.equal(await t.store.dismissFinding(999999, 'x', 'y', 'z'), null);
     });
 
+    it('searches texts by every term, Korean terms of one or two syllables included', async () => {
+      const put = (id: string, body: string, lang = 'ko') => t.store.putTexts([{ ownerKind: 'paper', ownerId: `search:${id}`, field: 'abstract', lang, body, origin: 'imported', model: null, promptVersion: null, status: 'draft' }]);
+      await put('a', '대규모 언어 모델의 탈옥 기법을 제안합니다.');
+      await put('b', '언어 모델을 100% 압축합니다.');
+      await put('c', 'Many-shot Jailbreaking of LLMs', 'en');
+      const ids = async (...terms: string[]) => (await t.store.searchTexts(terms, 10)).filter((x) => x.ownerId.startsWith('search:')).map((x) => x.ownerId).sort();
+      assert.deepEqual(await ids('탈옥'), ['search:a']);
+      assert.deepEqual(await ids('모델'), ['search:a', 'search:b']);
+      assert.deepEqual(await ids('언어', '압축'), ['search:b']);
+      assert.deepEqual(await ids('대규모'), ['search:a']);
+      assert.deepEqual(await ids('jailbreaking'), ['search:c']);
+      assert.deepEqual(await ids('LLM', '탈옥'), []);
+      assert.deepEqual(await ids('%'), ['search:b'], 'a % is a character, not a wildcard');
+      assert.deepEqual(await ids('_'), []);
+      // an edited text is found by its new words only
+      await put('a', '새로운 방법');
+      assert.deepEqual(await ids('탈옥'), []);
+      assert.deepEqual(await ids('방법'), ['search:a']);
+    });
+
     it('stores Korean and NFC text byte for byte', async () => {
       const body = '대규모 언어 모델(LLM)은 32K 토큰을 초과하는 긴 시퀀스를 처리합니다. 22억 개';
       await t.store.putTexts([{ ownerKind: 'edition', ownerId: '1', field: 'overview', lang: 'ko', body, origin: 'imported', model: null, promptVersion: null, status: 'draft' }]);

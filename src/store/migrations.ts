@@ -1,5 +1,5 @@
 // Append-only migrations: add new ones at the end, never edit one that has shipped.
-import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -188,6 +188,22 @@ function migrations(engine: Engine): Record<string, Migration> {
           .addColumn('published_at', 'text', (c) => c.notNull())
           .addPrimaryKeyConstraint('publication_pk', ['edition_id', 'lang', 'channel'])
           .execute();
+      },
+    },
+    '0005_search': {
+      async up(db: Kysely<any>) {
+        if (engine === 'sqlite') {
+          // a trigram index over every text, kept in step with the text table by triggers
+          await sql`create virtual table text_fts using fts5(body, tokenize = 'trigram', content = 'text', content_rowid = 'id')`.execute(db);
+          await sql`create trigger text_fts_insert after insert on text begin insert into text_fts(rowid, body) values (new.id, new.body); end`.execute(db);
+          await sql`create trigger text_fts_delete after delete on text begin insert into text_fts(text_fts, rowid, body) values ('delete', old.id, old.body); end`.execute(db);
+          await sql`create trigger text_fts_update after update of body on text begin insert into text_fts(text_fts, rowid, body) values ('delete', old.id, old.body); insert into text_fts(rowid, body) values (new.id, new.body); end`.execute(db);
+          await sql`insert into text_fts(text_fts) values ('rebuild')`.execute(db);
+        } else {
+          // pg_trgm serves ILIKE '%term%' from an index; it lives in public so every schema shares it
+          await sql`create extension if not exists pg_trgm schema public`.execute(db);
+          await sql`create index text_body_trgm on text using gin (body public.gin_trgm_ops)`.execute(db);
+        }
       },
     },
   };

@@ -1,5 +1,5 @@
 // The only code that writes SQL. The same Kysely queries run on SQLite and PostgreSQL.
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Edition, EditionStatus, Entry, Link, LinkKind, OwnerKind, Origin, Paper, Text, TextField, TextInput, TextStatus } from '../domain/types.js';
 import type { EditionBundle, EditionSummary, LlmCallRecord, LlmCallRow, NewEdition, NewEntry, OwnerRef, PaperInput, PaperMetadata, Publication, Store, StoredFinding, StoreOps, TextRef } from '../ports.js';
 import type { Finding } from '../domain/check/types.js';
@@ -99,7 +99,10 @@ function storeError(e: unknown): never {
 }
 
 class Ops implements StoreOps {
-  constructor(protected readonly db: Db) {}
+  constructor(
+    protected readonly db: Db,
+    readonly engine: 'sqlite' | 'postgres',
+  ) {}
 
   async listEditions(): Promise<EditionSummary[]> {
     const rows = await this.db
@@ -519,6 +522,31 @@ class Ops implements StoreOps {
     return r ? toFinding(r) : null;
   }
 
+  async searchTexts(terms: string[], limit: number): Promise<Array<Text & { id: number }>> {
+    const clean = [...new Set(terms.map((t) => t.trim()).filter(Boolean))].slice(0, 8);
+    if (!clean.length) return [];
+    // '!' escapes LIKE's wildcards on both engines (a backslash would need quoting rules of its own)
+    const like = (t: string) => `%${t.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    let rows: Array<Selectable<TextTable>>;
+    if (this.engine === 'sqlite') {
+      // FTS5's trigram tokenizer finds nothing for terms under three characters: those go to LIKE
+      const long = clean.filter((t) => [...t].length >= 3);
+      const short = clean.filter((t) => [...t].length < 3);
+      const match = long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+      const shortSql = short.map((t) => sql`text.body like ${like(t)} escape '!'`);
+      const where = sql.join([...(match ? [sql`text_fts match ${match}`] : []), ...shortSql], sql` and `);
+      const q = match
+        ? sql<Selectable<TextTable>>`select text.* from text_fts join text on text.id = text_fts.rowid where ${where} order by bm25(text_fts) limit ${limit}`
+        : sql<Selectable<TextTable>>`select text.* from text where ${where} order by length(text.body) limit ${limit}`;
+      rows = (await q.execute(this.db).catch(storeError)).rows;
+    } else {
+      const where = sql.join(clean.map((t) => sql`body ilike ${like(t)} escape '!'`), sql` and `);
+      const query = clean.join(' ');
+      rows = (await sql<Selectable<TextTable>>`select * from text where ${where} order by public.similarity(body, ${query}) desc, id limit ${limit}`.execute(this.db).catch(storeError)).rows;
+    }
+    return rows.map((r) => ({ ...toText(r), id: Number(r.id) }));
+  }
+
   async recordPublication(p: Publication): Promise<boolean> {
     const r = await this.db
       .insertInto('publication')
@@ -574,14 +602,14 @@ function toFinding(r: Selectable<FindingTable>): StoredFinding {
 export class KyselyStore extends Ops implements Store {
   constructor(
     private readonly kdb: Kysely<Database>,
-    readonly engine: 'sqlite' | 'postgres',
+    engine: 'sqlite' | 'postgres',
   ) {
-    super(kdb);
+    super(kdb, engine);
   }
 
   async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
     try {
-      return await this.kdb.transaction().execute((trx) => fn(new Ops(trx)));
+      return await this.kdb.transaction().execute((trx) => fn(new Ops(trx, this.engine)));
     } catch (e) {
       storeError(e);
     }

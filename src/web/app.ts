@@ -7,6 +7,8 @@ import { escapeHtml, renderPlain } from '../channels/render/sanitize.js';
 import type { Edition } from '../domain/types.js';
 import { editionTitle, getBundle } from '../i18n/bundle.js';
 import { assembleEditionView } from '../pipeline/assemble.js';
+import { MAX_QUERY_CHARS, queryTerms, searchArchive } from '../pipeline/search.js';
+import { snippet } from './snippet.js';
 import type { Publication, Store } from '../ports.js';
 
 export interface WebDeps {
@@ -30,6 +32,9 @@ const SITE_STYLE = [
   'nav.lang a[aria-current=page]{font-weight:bold;text-decoration:none}',
   'body.show-target .text.original{display:none}',
   'ul.editions{padding-left:1.25rem}',
+  'form.search{display:inline-flex;gap:.25rem;align-items:baseline}',
+  'mark{background:#fde68a;color:inherit}',
+  'ol.hits li{margin-bottom:1rem}',
   'a{color:#0b57d0}',
   '@media (prefers-color-scheme:dark){a{color:#8ab4f8}}',
 ].join('\n');
@@ -42,7 +47,7 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
-function page(opts: { lang: string; title: string; body: string; feedsLang: string; bodyClass?: string }): string {
+function page(opts: { lang: string; title: string; body: string; feedsLang: string; bodyClass?: string; query?: string }): string {
   const feeds = Object.entries(FEED_KINDS)
     .map(([file, type]) => `<link rel="alternate" type="${type}" href="/feeds/${escapeHtml(opts.feedsLang)}/${file}" title="${renderPlain(`${opts.feedsLang} ${file}`)}">`)
     .join('\n');
@@ -57,7 +62,8 @@ function page(opts: { lang: string; title: string; body: string; feedsLang: stri
     feeds,
     '</head>',
     `<body${opts.bodyClass ? ` class="${escapeHtml(opts.bodyClass)}"` : ''}>`,
-    `<nav class="site" aria-label="site"><a href="/">paperboy</a><a href="/feeds/${escapeHtml(opts.feedsLang)}/rss.xml">RSS</a><a href="/feeds/${escapeHtml(opts.feedsLang)}/atom.xml">Atom</a><a href="/feeds/${escapeHtml(opts.feedsLang)}/feed.json">JSON Feed</a></nav>`,
+    `<nav class="site" aria-label="site"><a href="/">paperboy</a><form class="search" action="/search" method="get" role="search"><label for="q">Search</label> <input id="q" name="q" type="search" maxlength="${MAX_QUERY_CHARS}" value="${escapeHtml(opts.query ?? '')}"> <button type="submit">Search</button></form>`,
+    `<span class="feeds"><a href="/feeds/${escapeHtml(opts.feedsLang)}/rss.xml">RSS</a><a href="/feeds/${escapeHtml(opts.feedsLang)}/atom.xml">Atom</a><a href="/feeds/${escapeHtml(opts.feedsLang)}/feed.json">JSON Feed</a></span></nav>`,
     '<main>',
     opts.body,
     '</main>',
@@ -127,6 +133,21 @@ export function createWebApp(deps: WebDeps): Hono {
       .concat(lang === 'en' ? [] : [`<a href="/editions/${edition.startDate}?lang=${escapeHtml(lang)}&amp;show=target"${show === 'target' ? ' aria-current="page"' : ''}>${renderPlain(getBundle(lang).name)} only</a>`]);
     const body = `<nav class="lang" aria-label="language">${toggle.join(' · ')}</nav>\n${article.html}`;
     return c.html(page({ lang: article.lang, title: article.title, body, feedsLang: lang === 'en' ? deps.defaultLang : lang, bodyClass: show === 'target' ? 'show-target' : undefined }));
+  });
+
+  app.get('/search', async (c) => {
+    const q = (c.req.query('q') ?? '').slice(0, MAX_QUERY_CHARS);
+    const terms = queryTerms(q);
+    const hits = terms.length ? await searchArchive(store, q) : [];
+    const items = hits.map((h) => {
+      const anchor = h.position === null ? '' : `#entry-${h.position}`;
+      const where = `${h.edition.startDate} · ${h.position === null ? 'overview' : `${h.position}. ${h.field}`} · ${h.lang}`;
+      return `<li><a href="/editions/${h.edition.startDate}?lang=${escapeHtml(h.lang)}${anchor}">${renderPlain(where)}</a><p lang="${escapeHtml(h.lang)}">${snippet(h.body, terms)}</p></li>`;
+    });
+    const body = terms.length
+      ? `<h1>${renderPlain(`"${q}"`)}: ${hits.length}</h1>\n${hits.length ? `<ol class="hits">\n${items.join('\n')}\n</ol>` : '<p>Nothing found.</p>'}`
+      : '<h1>Search</h1><p>Search titles, intros and abstracts in every language.</p>';
+    return c.html(page({ lang: deps.defaultLang, title: q ? `Search: ${q}` : 'Search', body, feedsLang: deps.defaultLang, query: q }));
   });
 
   app.get('/feeds/:lang/:file', async (c) => {
