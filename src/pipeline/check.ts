@@ -6,6 +6,7 @@ import type { Finding } from '../domain/check/types.js';
 import { textKey } from '../domain/text-policy.js';
 import type { OwnerKind, Text, TextField } from '../domain/types.js';
 import type { EditionBundle, Store, StoredFinding, TextRef } from '../ports.js';
+import { ENTRY_FIELDS, fieldSource, textIndex } from './entry-fields.js';
 
 export const hashText = (body: string) => createHash('sha256').update(body).digest('hex').slice(0, 32);
 
@@ -19,8 +20,7 @@ export interface CheckTarget {
 
 /** Pure: the edition's target-language texts with their English sources, in reading order. */
 export function checkTargets(bundle: EditionBundle, lang: string): CheckTarget[] {
-  const texts = new Map(bundle.texts.map((t) => [textKey(t), t]));
-  const get = (ownerKind: OwnerKind, ownerId: string, field: TextField, l: string) => texts.get(textKey({ ownerKind, ownerId, field, lang: l }));
+  const get = textIndex(bundle.texts);
   const out: CheckTarget[] = [];
   const seen = new Set<string>();
   const add = (ownerKind: OwnerKind, ownerId: string, field: TextField, source: string | null, position: number | null) => {
@@ -32,10 +32,10 @@ export function checkTargets(bundle: EditionBundle, lang: string): CheckTarget[]
   };
   add('edition', String(bundle.edition.id), 'overview', null, null);
   for (const e of [...bundle.entries].sort((a, b) => a.position - b.position)) {
-    add('paper', e.paperKey, 'title', get('paper', e.paperKey, 'title', 'en')?.body ?? e.label, e.position);
-    add('entry', String(e.id), 'intro', get('entry', String(e.id), 'intro', 'en')?.body ?? null, e.position);
-    add('paper', e.paperKey, 'abstract', get('paper', e.paperKey, 'abstract', 'en')?.body ?? null, e.position);
-    add('paper', e.paperKey, 'key_messages', get('paper', e.paperKey, 'key_messages', 'en')?.body ?? null, e.position);
+    for (const field of ENTRY_FIELDS) {
+      const s = fieldSource(get, e, field);
+      add(s.ownerKind, s.ownerId, field, s.source, e.position);
+    }
   }
   return out;
 }
@@ -100,9 +100,10 @@ export async function publishBlockers(store: Store, editionId: number, lang: str
   const bundle = await store.getEditionBundle(editionId);
   const targets = checkTargets(bundle, lang);
   const checks = await store.getTextChecks(targets.map((t) => t.ref));
-  const unchecked = targets.filter((t) => checks.get(textKey(t.ref)) !== hashText(t.text.body)).map((t) => ({ ...t.ref, position: t.position }));
+  const isCurrent = new Map(targets.map((t) => [textKey(t.ref), checks.get(textKey(t.ref)) === hashText(t.text.body)]));
+  const unchecked = targets.filter((t) => !isCurrent.get(textKey(t.ref))).map((t) => ({ ...t.ref, position: t.position }));
   const positions = new Map(targets.map((t) => [textKey(t.ref), t.position]));
-  const current = new Set(targets.filter((t) => checks.get(textKey(t.ref)) === hashText(t.text.body)).map((t) => textKey(t.ref)));
+  const current = new Set([...isCurrent].filter(([, ok]) => ok).map(([k]) => k));
   const errors = (await store.getFindings(targets.map((t) => t.ref)))
     .filter((f) => f.severity === 'error' && !f.dismissed && current.has(textKey(f)))
     .map((f) => ({ ...f, position: positions.get(textKey(f)) ?? null }));

@@ -6,11 +6,12 @@ import { checkDraft } from '../domain/draft-check.js';
 import type { GlossaryTerm } from '../domain/glossary.js';
 import { compileGlossary, glossaryVersion } from '../domain/glossary-match.js';
 import { textKey } from '../domain/text-policy.js';
-import type { Entry, OwnerKind, Text, TextField, TextInput } from '../domain/types.js';
+import type { Entry, OwnerKind, TextInput } from '../domain/types.js';
 import { LlmAnswerError, PaperboyError } from '../errors.js';
 import { DRAFT_PROMPT_VERSION } from '../llm/prompts/index.js';
 import type { EditionBundle, Llm, LlmCallRecord, Store } from '../ports.js';
 import { buildDraftPrompt, draftSchema, estimateCall } from './draft-prompt.js';
+import { fieldSource, textIndex } from './entry-fields.js';
 
 export const DRAFT_FIELDS = ['title', 'intro', 'abstract'] as const;
 export type DraftField = (typeof DRAFT_FIELDS)[number];
@@ -48,32 +49,21 @@ function cacheKeyOf(lang: string, who: ModelIdentity, gv: string, items: DraftIt
   return hash(JSON.stringify([lang, who.provider, who.model, who.promptVersion, gv, items.map((i) => [i.field, i.sourceHash])]));
 }
 
-/** Where each field lives and what its English source is. */
-function sourcesOf(bundle: EditionBundle, e: Entry, get: (k: OwnerKind, id: string, f: TextField, l: string) => Text | undefined) {
-  return {
-    title: { ownerKind: 'paper' as const, ownerId: e.paperKey, source: get('paper', e.paperKey, 'title', 'en')?.body ?? e.label },
-    intro: { ownerKind: 'entry' as const, ownerId: String(e.id), source: get('entry', String(e.id), 'intro', 'en')?.body ?? null },
-    abstract: { ownerKind: 'paper' as const, ownerId: e.paperKey, source: get('paper', e.paperKey, 'abstract', 'en')?.body ?? null },
-  };
-}
-
 /**
  * Pure: the calls needed to draft `fields` of every entry in `lang`. A field is left alone when an
  * editor wrote or approved its text, when its draft is up to date (same source, model, prompt and
  * glossary), or, unless `force`, when it holds an imported text.
  */
 export function planDraft(bundle: EditionBundle, opts: { lang: string; fields: DraftField[]; force: boolean; who: ModelIdentity; glossary: GlossaryTerm[] }): DraftPlan {
-  const texts = new Map(bundle.texts.map((t) => [textKey(t), t]));
-  const get = (ownerKind: OwnerKind, ownerId: string, field: TextField, lang: string) => texts.get(textKey({ ownerKind, ownerId, field, lang }));
+  const get = textIndex(bundle.texts);
   const matcher = compileGlossary(opts.glossary);
   const counts = { upToDate: 0, kept: 0, imported: 0, noSource: 0 };
   const jobs: DraftJob[] = [];
   const claimed = new Set<string>(); // a paper twice in one edition is drafted once
   for (const e of [...bundle.entries].sort((a, b) => a.position - b.position)) {
-    const src = sourcesOf(bundle, e, get);
     const wanted: Array<Omit<DraftItem, 'sourceHash'> & { source: string }> = [];
     for (const field of opts.fields) {
-      const s = src[field];
+      const s = fieldSource(get, e, field);
       if (!s.source || !s.source.trim()) {
         counts.noSource++;
         continue;

@@ -4,6 +4,7 @@ import type { Edition, EditionStatus, Entry, Link, LinkKind, OwnerKind, Origin, 
 import type { EditionBundle, EditionSummary, LlmCallRecord, LlmCallRow, NewEdition, NewEntry, OwnerRef, PaperInput, PaperMetadata, Publication, Store, StoredFinding, StoreOps, TextRef } from '../ports.js';
 import type { Finding } from '../domain/check/types.js';
 import type { GlossaryTerm } from '../domain/glossary.js';
+import { textKey } from '../domain/text-policy.js';
 import { PaperboyError } from '../errors.js';
 import type { Database, EditionTable, EntryLinkTable, FindingTable, LlmCallTable, PaperTable, TextTable } from './schema.js';
 
@@ -489,27 +490,27 @@ class Ops implements StoreOps {
   }
 
   async getFindings(texts: TextRef[]): Promise<StoredFinding[]> {
-    const want = new Set(texts.map(textRefKey));
+    const want = new Set(texts.map(textKey));
     const out: StoredFinding[] = [];
     for (const ids of chunks([...new Set(texts.map((t) => t.ownerId))])) {
       if (!ids.length) continue;
       const rows = await this.db.selectFrom('finding').selectAll().where('owner_id', 'in', ids).orderBy('id').execute().catch(storeError);
       for (const r of rows) {
         const f = toFinding(r);
-        if (want.has(textRefKey(f))) out.push(f);
+        if (want.has(textKey(f))) out.push(f);
       }
     }
     return out;
   }
 
   async getTextChecks(texts: TextRef[]): Promise<Map<string, string>> {
-    const want = new Set(texts.map(textRefKey));
+    const want = new Set(texts.map(textKey));
     const out = new Map<string, string>();
     for (const ids of chunks([...new Set(texts.map((t) => t.ownerId))])) {
       if (!ids.length) continue;
       const rows = await this.db.selectFrom('text_check').selectAll().where('owner_id', 'in', ids).execute().catch(storeError);
       for (const r of rows) {
-        const key = textRefKey({ ownerKind: r.owner_kind as OwnerKind, ownerId: r.owner_id, field: r.field as TextField, lang: r.lang });
+        const key = textKey({ ownerKind: r.owner_kind as OwnerKind, ownerId: r.owner_id, field: r.field as TextField, lang: r.lang });
         if (want.has(key)) out.set(key, r.text_hash);
       }
     }
@@ -577,8 +578,6 @@ class Ops implements StoreOps {
     return rows.map(toCall);
   }
 }
-
-const textRefKey = (t: TextRef) => `${t.ownerKind}\u0000${t.ownerId}\u0000${t.field}\u0000${t.lang}`;
 
 function toFinding(r: Selectable<FindingTable>): StoredFinding {
   return {
