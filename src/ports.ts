@@ -68,6 +68,61 @@ export interface StoredFinding extends Finding, TextRef {
   createdAt: string;
 }
 
+/** The wording a text had before an edit or an accepted correction replaced it. */
+export interface TextVersion extends TextRef {
+  revision: number;
+  body: string;
+  origin: Text['origin'];
+  model: string | null;
+  promptVersion: string | null;
+  status: Text['status'];
+  replacedAt: string;
+  replacedBy: string;
+  reason: 'edit' | 'correction';
+}
+
+export type SaveTextResult = { saved: true; text: Text } | { saved: false; current: Text | null };
+
+export type CorrectionStatus = 'pending' | 'accepted' | 'rejected';
+
+export interface NewCorrection extends TextRef {
+  editionId: number;
+  /** the text's revision the reader saw */
+  textRevision: number;
+  /** index of the sentence in that revision (src/domain/sentences.ts) */
+  sentence: number;
+  original: string;
+  proposed: string;
+  note: string | null;
+  /** a hash of the reader's cookie id, never the id or the IP itself */
+  reader: string;
+  createdAt: string;
+}
+
+export interface Correction extends NewCorrection {
+  id: number;
+  status: CorrectionStatus;
+  decidedBy: string | null;
+  decidedAt: string | null;
+}
+
+export interface Editor {
+  id: number;
+  email: string;
+  passwordHash: string;
+  disabledAt: string | null;
+  createdAt: string;
+}
+
+export interface EditorSession {
+  tokenHash: string;
+  editorId: number;
+  csrf: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+}
+
 export interface OwnerRef {
   kind: OwnerKind;
   id: string;
@@ -123,6 +178,41 @@ export interface StoreOps {
   /** the newest successful call with this cache key */
   findCachedCall(cacheKey: string): Promise<LlmCallRow | null>;
   llmCalls(editionId: number, lang: string | null): Promise<LlmCallRow[]>;
+
+  /** one text with its revision, or null */
+  getText(ref: TextRef): Promise<Text | null>;
+  /**
+   * Replaces a text's body by hand (an edit, or an accepted correction) only if it is still at
+   * `expectedRevision`; the old wording goes to the history. Otherwise returns the current text.
+   */
+  saveText(ref: TextRef, change: { body: string; expectedRevision: number; by: string; at: string; reason: 'edit' | 'correction' }): Promise<SaveTextResult>;
+  /** approves each text still at the given revision (any revision when omitted); returns how many */
+  approveTexts(refs: Array<TextRef & { revision?: number }>, by: string, at: string): Promise<number>;
+  /** earlier wordings of one text, newest first */
+  getTextHistory(ref: TextRef): Promise<TextVersion[]>;
+
+  addCorrection(c: NewCorrection): Promise<Correction>;
+  getCorrections(q: { editionId?: number; status?: CorrectionStatus; id?: number }): Promise<Correction[]>;
+  /** decides a pending correction; null when it is unknown or already decided */
+  decideCorrection(id: number, status: 'accepted' | 'rejected', by: string, at: string): Promise<Correction | null>;
+
+  /** false when this reader already liked the entry */
+  addLike(entryId: number, reader: string, at: string): Promise<boolean>;
+  likeCounts(entryIds: number[]): Promise<Map<number, number>>;
+
+  /** null when the address is taken */
+  createEditor(email: string, passwordHash: string, at: string): Promise<Editor | null>;
+  getEditor(q: { email: string } | { id: number }): Promise<Editor | null>;
+  listEditors(): Promise<Editor[]>;
+  /** sets the password or disables the editor; disabling or a new password ends their sessions */
+  updateEditor(id: number, patch: { passwordHash?: string; disabledAt?: string | null }, at: string): Promise<void>;
+  createSession(s: EditorSession): Promise<void>;
+  getSession(tokenHash: string): Promise<EditorSession | null>;
+  touchSession(tokenHash: string, lastSeenAt: string): Promise<void>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  /** bumped by every write to what the public site shows, from any process */
+  siteVersion(): Promise<number>;
 }
 
 export interface Store extends StoreOps {

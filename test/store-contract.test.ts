@@ -215,5 +215,91 @@ for (const engine of ENGINES) {
       const [x] = await t.store.getTexts([{ kind: 'edition', id: '1' }]);
       assert.equal(x!.body, body);
     });
+
+    it('saves an edit only over the revision the editor saw, keeps the old wording, and reports a conflict with the current text', async () => {
+      const ref = { ownerKind: 'entry' as const, ownerId: 'desk:1', field: 'intro' as const, lang: 'ko' };
+      await t.store.putTexts([{ ...ref, body: '초안', origin: 'llm', model: 'm', promptVersion: 'draft-v1', status: 'draft' }]);
+      const first = (await t.store.getText(ref))!;
+      assert.equal(first.revision, 1);
+      const a = await t.store.saveText(ref, { body: '편집자 A의 문장', expectedRevision: 1, by: 'a@example.org', at: '2026-01-01T00:00:00Z', reason: 'edit' });
+      assert.ok(a.saved);
+      assert.equal(a.text.revision, 2);
+      assert.equal(a.text.origin, 'human');
+      assert.equal(a.text.editedBy, 'a@example.org');
+      // the second editor saw revision 1 too: refused, with what is there now
+      const b = await t.store.saveText(ref, { body: '편집자 B의 문장', expectedRevision: 1, by: 'b@example.org', at: '2026-01-01T00:00:01Z', reason: 'edit' });
+      assert.equal(b.saved, false);
+      assert.equal(!b.saved && b.current?.body, '편집자 A의 문장');
+      assert.equal((await t.store.getText(ref))!.body, '편집자 A의 문장');
+      const history = await t.store.getTextHistory(ref);
+      assert.deepEqual(history.map((h) => [h.revision, h.body, h.origin, h.replacedBy, h.reason]), [[1, '초안', 'llm', 'a@example.org', 'edit']]);
+      // an accepted correction marks the text
+      const c = await t.store.saveText(ref, { body: '고친 문장', expectedRevision: 2, by: 'a@example.org', at: '2026-01-02T00:00:00Z', reason: 'correction' });
+      assert.ok(c.saved && c.text.correctedAt === '2026-01-02T00:00:00Z');
+      assert.equal((await t.store.getTextHistory(ref))[0]!.reason, 'correction');
+      assert.equal((await t.store.saveText({ ...ref, lang: 'ja' }, { body: 'x', expectedRevision: 1, by: 'a', at: 'now', reason: 'edit' })).saved, false);
+    });
+
+    it('approves texts still at the revision shown, once', async () => {
+      const ref = { ownerKind: 'entry' as const, ownerId: 'desk:2', field: 'title' as const, lang: 'ko' };
+      await t.store.putTexts([{ ...ref, body: '제목', origin: 'llm', model: 'm', promptVersion: 'draft-v1', status: 'draft' }]);
+      assert.equal(await t.store.approveTexts([{ ...ref, revision: 7 }], 'a@example.org', '2026-01-01T00:00:00Z'), 0);
+      assert.equal(await t.store.approveTexts([{ ...ref, revision: 1 }], 'a@example.org', '2026-01-01T00:00:00Z'), 1);
+      const x = (await t.store.getText(ref))!;
+      assert.deepEqual([x.status, x.approvedBy, x.approvedAt, x.revision], ['approved', 'a@example.org', '2026-01-01T00:00:00Z', 2]);
+      assert.equal(await t.store.approveTexts([ref], 'b@example.org', '2026-01-02T00:00:00Z'), 0, 'already approved');
+      // a redraft replaces the approval
+      await t.store.putTexts([{ ...ref, body: '새 제목', origin: 'llm', model: 'm', promptVersion: 'draft-v1', status: 'draft' }]);
+      const y = (await t.store.getText(ref))!;
+      assert.deepEqual([y.status, y.approvedBy, y.revision], ['draft', null, 3]);
+    });
+
+    it('keeps reader corrections pending until an editor decides them once', async () => {
+      const ed = (await t.store.getEditionByStart('2024-04-01'))!;
+      const c = await t.store.addCorrection({ ownerKind: 'entry', ownerId: 'desk:1', field: 'intro', lang: 'ko', editionId: ed.id, textRevision: 3, sentence: 0, original: '고친 문장', proposed: '<b>더</b> 나은 문장', note: null, reader: 'r1', createdAt: '2026-01-03T00:00:00Z' });
+      assert.equal(c.status, 'pending');
+      assert.equal(c.proposed, '<b>더</b> 나은 문장', 'stored as given; rendering makes it inert');
+      assert.deepEqual((await t.store.getCorrections({ editionId: ed.id, status: 'pending' })).map((x) => x.id), [c.id]);
+      const d = await t.store.decideCorrection(c.id, 'rejected', 'a@example.org', '2026-01-04T00:00:00Z');
+      assert.deepEqual([d?.status, d?.decidedBy], ['rejected', 'a@example.org']);
+      assert.equal(await t.store.decideCorrection(c.id, 'accepted', 'b@example.org', '2026-01-05T00:00:00Z'), null);
+      assert.deepEqual(await t.store.getCorrections({ editionId: ed.id, status: 'pending' }), []);
+    });
+
+    it('counts one like per reader per entry, 100 concurrent likes included', async () => {
+      const [entry] = await t.store.getEntries([(await t.store.getEditionByStart('2024-04-01'))!.id]);
+      assert.equal(await t.store.addLike(entry!.id, 'reader-a', 'now'), true);
+      assert.equal(await t.store.addLike(entry!.id, 'reader-a', 'now'), false);
+      await Promise.all(Array.from({ length: 99 }, (_, i) => t.store.addLike(entry!.id, `reader-${i}`, 'now')));
+      assert.equal((await t.store.likeCounts([entry!.id, 999999])).get(entry!.id), 100);
+    });
+
+    it('keeps editors and their sessions; a new password or disabling ends the sessions', async () => {
+      const e = (await t.store.createEditor('ed@example.org', 'scrypt$x', '2026-01-01T00:00:00Z'))!;
+      assert.equal(await t.store.createEditor('ed@example.org', 'scrypt$y', 'now'), null);
+      assert.equal((await t.store.getEditor({ email: 'ed@example.org' }))?.id, e.id);
+      const s = { tokenHash: 'h1', editorId: e.id, csrf: 'c', createdAt: 'a', lastSeenAt: 'a', expiresAt: 'z' };
+      await t.store.createSession(s);
+      await t.store.touchSession('h1', 'b');
+      assert.equal((await t.store.getSession('h1'))?.lastSeenAt, 'b');
+      await t.store.updateEditor(e.id, { disabledAt: '2026-01-02T00:00:00Z' }, 'now');
+      assert.equal(await t.store.getSession('h1'), null);
+      assert.equal((await t.store.getEditor({ id: e.id }))?.disabledAt, '2026-01-02T00:00:00Z');
+      await t.store.createSession({ ...s, tokenHash: 'h2' });
+      await t.store.deleteSession('h2');
+      assert.equal(await t.store.getSession('h2'), null);
+    });
+
+    it('bumps the site version on every write the public site shows, and not on reads', async () => {
+      const v0 = await t.store.siteVersion();
+      await t.store.listEditions();
+      assert.equal(await t.store.siteVersion(), v0);
+      await t.store.putTexts([{ ownerKind: 'edition', ownerId: '1', field: 'overview', lang: 'en', body: 'x', origin: 'imported', model: null, promptVersion: null, status: 'draft' }]);
+      const v1 = await t.store.siteVersion();
+      assert.ok(v1 > v0);
+      const [entry] = await t.store.getEntries([(await t.store.getEditionByStart('2024-04-01'))!.id]);
+      await t.store.addLike(entry!.id, 'reader-new', 'now');
+      assert.ok((await t.store.siteVersion()) > v1);
+    });
   });
 }

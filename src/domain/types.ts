@@ -79,6 +79,14 @@ export interface Text {
   updatedAt: string;
   /** for LLM drafts: who drafted it, from which source, at what cost */
   draft?: DraftProvenance | null;
+  /** bumped by every change; an editor saves only over the revision they saw */
+  revision?: number;
+  /** the editor who last edited it by hand, who approved it and when */
+  editedBy?: string | null;
+  approvedBy?: string | null;
+  approvedAt?: string | null;
+  /** when a reader's correction was last accepted into it */
+  correctedAt?: string | null;
 }
 
 export interface DraftProvenance {

@@ -206,6 +206,97 @@ function migrations(engine: Engine): Record<string, Migration> {
         }
       },
     },
+    '0006_desk': {
+      async up(db: Kysely<any>) {
+        // every change to a text bumps its revision: the desk saves only over the revision it showed
+        await db.schema.alterTable('text').addColumn('revision', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+        await db.schema.alterTable('text').addColumn('edited_by', 'text').execute();
+        await db.schema.alterTable('text').addColumn('approved_by', 'text').execute();
+        await db.schema.alterTable('text').addColumn('approved_at', 'text').execute();
+        await db.schema.alterTable('text').addColumn('corrected_at', 'text').execute();
+        // the wording a text had before each edit or accepted correction
+        await db.schema
+          .createTable('text_history')
+          .addColumn('id', idColumn(engine), (c) => c.primaryKey())
+          .addColumn('owner_kind', 'text', (c) => c.notNull())
+          .addColumn('owner_id', 'text', (c) => c.notNull())
+          .addColumn('field', 'text', (c) => c.notNull())
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('revision', 'integer', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('origin', 'text', (c) => c.notNull())
+          .addColumn('model', 'text')
+          .addColumn('prompt_version', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('replaced_at', 'text', (c) => c.notNull())
+          .addColumn('replaced_by', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('text_history_text').on('text_history').columns(['owner_kind', 'owner_id', 'field', 'lang']).execute();
+        // readers' suggested wordings for one sentence of a target-language text
+        await db.schema
+          .createTable('correction')
+          .addColumn('id', idColumn(engine), (c) => c.primaryKey())
+          .addColumn('owner_kind', 'text', (c) => c.notNull())
+          .addColumn('owner_id', 'text', (c) => c.notNull())
+          .addColumn('field', 'text', (c) => c.notNull())
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('edition_id', 'integer', (c) => c.notNull().references('edition.id').onDelete('cascade'))
+          .addColumn('text_revision', 'integer', (c) => c.notNull())
+          .addColumn('sentence', 'integer', (c) => c.notNull())
+          .addColumn('original', 'text', (c) => c.notNull())
+          .addColumn('proposed', 'text', (c) => c.notNull())
+          .addColumn('note', 'text')
+          .addColumn('reader', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('decided_by', 'text')
+          .addColumn('decided_at', 'text')
+          .execute();
+        await db.schema.createIndex('correction_edition').on('correction').columns(['edition_id', 'status']).execute();
+        // one like per reader (a random cookie id, hashed) per entry
+        await db.schema
+          .createTable('entry_like')
+          .addColumn('entry_id', 'integer', (c) => c.notNull().references('entry.id').onDelete('cascade'))
+          .addColumn('reader', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('entry_like_pk', ['entry_id', 'reader'])
+          .execute();
+        await db.schema
+          .createTable('editor')
+          .addColumn('id', idColumn(engine), (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('disabled_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        // only a hash of the session token is stored: a copy of the database cannot log in
+        await db.schema
+          .createTable('editor_session')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('editor_id', 'integer', (c) => c.notNull().references('editor.id').onDelete('cascade'))
+          .addColumn('csrf', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        // a counter every write to what the public site shows bumps, whoever writes (the web app,
+        // a CLI in another process); the page cache compares it to know when to render again
+        await db.schema.createTable('site_state').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('version', 'integer', (c) => c.notNull()).execute();
+        await sql`insert into site_state (id, version) values (1, 1)`.execute(db);
+        const watched = ['edition', 'entry', 'entry_link', 'paper', 'text', 'publication', 'entry_like'];
+        if (engine === 'sqlite') {
+          for (const t of watched)
+            for (const op of ['insert', 'update', 'delete'])
+              await sql.raw(`create trigger ${t}_${op}_bumps_site after ${op} on ${t} begin update site_state set version = version + 1 where id = 1; end`).execute(db);
+        } else {
+          await sql`create function bump_site_state() returns trigger language plpgsql as $$ begin update site_state set version = version + 1 where id = 1; return null; end $$`.execute(db);
+          for (const t of watched)
+            await sql.raw(`create trigger ${t}_bumps_site after insert or update or delete on ${t} for each statement execute function bump_site_state()`).execute(db);
+        }
+      },
+    },
   };
 }
 

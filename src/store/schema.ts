@@ -65,6 +65,76 @@ export interface TextTable {
   source_hash: string | null;
   glossary_version: string | null;
   call_id: number | null;
+  revision: Generated<number>;
+  edited_by: string | null;
+  approved_by: string | null;
+  approved_at: string | null;
+  corrected_at: string | null;
+}
+
+export interface TextHistoryTable {
+  id: Generated<number>;
+  owner_kind: string;
+  owner_id: string;
+  field: string;
+  lang: string;
+  revision: number;
+  body: string;
+  origin: string;
+  model: string | null;
+  prompt_version: string | null;
+  status: string;
+  replaced_at: string;
+  replaced_by: string;
+  reason: string;
+}
+
+export interface CorrectionTable {
+  id: Generated<number>;
+  owner_kind: string;
+  owner_id: string;
+  field: string;
+  lang: string;
+  edition_id: number;
+  text_revision: number;
+  sentence: number;
+  original: string;
+  proposed: string;
+  note: string | null;
+  reader: string;
+  status: string;
+  created_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
+export interface EntryLikeTable {
+  entry_id: number;
+  reader: string;
+  created_at: string;
+}
+
+export interface EditorTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EditorSessionTable {
+  token_hash: string;
+  editor_id: number;
+  csrf: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface SiteStateTable {
+  id: number;
+  version: number;
 }
 
 export interface GlossaryTermTable {
@@ -151,4 +221,10 @@ export interface Database {
   finding: FindingTable;
   text_check: TextCheckTable;
   publication: PublicationTable;
+  text_history: TextHistoryTable;
+  correction: CorrectionTable;
+  entry_like: EntryLikeTable;
+  editor: EditorTable;
+  editor_session: EditorSessionTable;
+  site_state: SiteStateTable;
 }

@@ -1,12 +1,34 @@
 // The only code that writes SQL. The same Kysely queries run on SQLite and PostgreSQL.
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Edition, EditionStatus, Entry, Link, LinkKind, OwnerKind, Origin, Paper, Text, TextField, TextInput, TextStatus } from '../domain/types.js';
-import type { EditionBundle, EditionSummary, LlmCallRecord, LlmCallRow, NewEdition, NewEntry, OwnerRef, PaperInput, PaperMetadata, Publication, Store, StoredFinding, StoreOps, TextRef } from '../ports.js';
+import type {
+  Correction,
+  CorrectionStatus,
+  EditionBundle,
+  EditionSummary,
+  Editor,
+  EditorSession,
+  LlmCallRecord,
+  LlmCallRow,
+  NewCorrection,
+  NewEdition,
+  NewEntry,
+  OwnerRef,
+  PaperInput,
+  PaperMetadata,
+  Publication,
+  SaveTextResult,
+  Store,
+  StoredFinding,
+  StoreOps,
+  TextRef,
+  TextVersion,
+} from '../ports.js';
 import type { Finding } from '../domain/check/types.js';
 import type { GlossaryTerm } from '../domain/glossary.js';
 import { textKey } from '../domain/text-policy.js';
 import { PaperboyError } from '../errors.js';
-import type { Database, EditionTable, EntryLinkTable, FindingTable, LlmCallTable, PaperTable, TextTable } from './schema.js';
+import type { CorrectionTable, Database, EditionTable, EditorTable, EntryLinkTable, FindingTable, LlmCallTable, PaperTable, TextTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -61,7 +83,37 @@ function toText(r: Selectable<TextTable>): Text {
             glossaryVersion: r.glossary_version ?? '',
             callId: r.call_id === null ? null : Number(r.call_id),
           },
+    revision: Number(r.revision ?? 1),
+    editedBy: r.edited_by ?? null,
+    approvedBy: r.approved_by ?? null,
+    approvedAt: r.approved_at ?? null,
+    correctedAt: r.corrected_at ?? null,
   };
+}
+
+function toCorrection(r: Selectable<CorrectionTable>): Correction {
+  return {
+    id: Number(r.id),
+    ownerKind: r.owner_kind as OwnerKind,
+    ownerId: r.owner_id,
+    field: r.field as TextField,
+    lang: r.lang,
+    editionId: Number(r.edition_id),
+    textRevision: Number(r.text_revision),
+    sentence: Number(r.sentence),
+    original: r.original,
+    proposed: r.proposed,
+    note: r.note,
+    reader: r.reader,
+    createdAt: r.created_at,
+    status: r.status as CorrectionStatus,
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at,
+  };
+}
+
+function toEditor(r: Selectable<EditorTable>): Editor {
+  return { id: Number(r.id), email: r.email, passwordHash: r.password_hash, disabledAt: r.disabled_at, createdAt: r.created_at };
 }
 
 function toCall(r: Selectable<LlmCallTable>): LlmCallRow {
@@ -353,6 +405,10 @@ class Ops implements StoreOps {
             source_hash: t.draft?.sourceHash ?? null,
             glossary_version: t.draft?.glossaryVersion ?? null,
             call_id: t.draft?.callId ?? null,
+            edited_by: t.editedBy ?? null,
+            approved_by: t.approvedBy ?? null,
+            approved_at: t.approvedAt ?? null,
+            corrected_at: t.correctedAt ?? null,
           })),
         )
         .onConflict((oc) =>
@@ -370,6 +426,11 @@ class Ops implements StoreOps {
             source_hash: eb.ref('excluded.source_hash'),
             glossary_version: eb.ref('excluded.glossary_version'),
             call_id: eb.ref('excluded.call_id'),
+            edited_by: eb.ref('excluded.edited_by'),
+            approved_by: eb.ref('excluded.approved_by'),
+            approved_at: eb.ref('excluded.approved_at'),
+            corrected_at: eb.ref('excluded.corrected_at'),
+            revision: sql<number>`text.revision + 1`,
           })),
         )
         .execute()
@@ -576,6 +637,213 @@ class Ops implements StoreOps {
     if (lang) q = q.where('lang', '=', lang);
     const rows = await q.orderBy('id').execute().catch(storeError);
     return rows.map(toCall);
+  }
+
+  private whereText<T extends { where: any }>(q: T, ref: TextRef): T {
+    return (q as any).where('owner_kind', '=', ref.ownerKind).where('owner_id', '=', ref.ownerId).where('field', '=', ref.field).where('lang', '=', ref.lang);
+  }
+
+  async getText(ref: TextRef): Promise<Text | null> {
+    const r = await this.whereText(this.db.selectFrom('text').selectAll(), ref).executeTakeFirst().catch(storeError);
+    return r ? toText(r) : null;
+  }
+
+  async saveText(ref: TextRef, change: { body: string; expectedRevision: number; by: string; at: string; reason: 'edit' | 'correction' }): Promise<SaveTextResult> {
+    const old = await this.getText(ref);
+    if (!old || old.revision !== change.expectedRevision) return { saved: false, current: old };
+    // the revision in the WHERE makes the check and the write one step, even between processes
+    const r = await this.whereText(
+      this.db.updateTable('text').set({
+        body: change.body,
+        origin: 'human',
+        status: 'draft',
+        edited_by: change.by,
+        approved_by: null,
+        approved_at: null,
+        updated_at: change.at,
+        revision: change.expectedRevision + 1,
+        ...(change.reason === 'correction' ? { corrected_at: change.at } : {}),
+      }),
+      ref,
+    )
+      .where('revision', '=', change.expectedRevision)
+      .executeTakeFirst()
+      .catch(storeError);
+    if (Number(r.numUpdatedRows) === 0) return { saved: false, current: await this.getText(ref) };
+    await this.db
+      .insertInto('text_history')
+      .values({
+        owner_kind: ref.ownerKind,
+        owner_id: ref.ownerId,
+        field: ref.field,
+        lang: ref.lang,
+        revision: old.revision ?? 1,
+        body: old.body,
+        origin: old.origin,
+        model: old.model,
+        prompt_version: old.promptVersion,
+        status: old.status,
+        replaced_at: change.at,
+        replaced_by: change.by,
+        reason: change.reason,
+      })
+      .execute()
+      .catch(storeError);
+    return { saved: true, text: (await this.getText(ref))! };
+  }
+
+  async approveTexts(refs: Array<TextRef & { revision?: number }>, by: string, at: string): Promise<number> {
+    let n = 0;
+    for (const ref of refs) {
+      let q = this.whereText(this.db.updateTable('text').set({ status: 'approved', approved_by: by, approved_at: at, updated_at: at, revision: sql<number>`revision + 1` }), ref).where('status', '<>', 'approved');
+      if (ref.revision !== undefined) q = q.where('revision', '=', ref.revision);
+      const r = await q.executeTakeFirst().catch(storeError);
+      n += Number(r.numUpdatedRows);
+    }
+    return n;
+  }
+
+  async getTextHistory(ref: TextRef): Promise<TextVersion[]> {
+    const rows = await this.whereText(this.db.selectFrom('text_history').selectAll(), ref).orderBy('id', 'desc').execute().catch(storeError);
+    return rows.map((r) => ({
+      ownerKind: r.owner_kind as OwnerKind,
+      ownerId: r.owner_id,
+      field: r.field as TextField,
+      lang: r.lang,
+      revision: Number(r.revision),
+      body: r.body,
+      origin: r.origin as Origin,
+      model: r.model,
+      promptVersion: r.prompt_version,
+      status: r.status as TextStatus,
+      replacedAt: r.replaced_at,
+      replacedBy: r.replaced_by,
+      reason: r.reason as TextVersion['reason'],
+    }));
+  }
+
+  async addCorrection(c: NewCorrection): Promise<Correction> {
+    const r = await this.db
+      .insertInto('correction')
+      .values({
+        owner_kind: c.ownerKind,
+        owner_id: c.ownerId,
+        field: c.field,
+        lang: c.lang,
+        edition_id: c.editionId,
+        text_revision: c.textRevision,
+        sentence: c.sentence,
+        original: c.original,
+        proposed: c.proposed,
+        note: c.note,
+        reader: c.reader,
+        status: 'pending',
+        created_at: c.createdAt,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+      .catch(storeError);
+    return toCorrection(r);
+  }
+
+  async getCorrections(q: { editionId?: number; status?: CorrectionStatus; id?: number }): Promise<Correction[]> {
+    let s = this.db.selectFrom('correction').selectAll();
+    if (q.editionId !== undefined) s = s.where('edition_id', '=', q.editionId);
+    if (q.status !== undefined) s = s.where('status', '=', q.status);
+    if (q.id !== undefined) s = s.where('id', '=', q.id);
+    return (await s.orderBy('id').execute().catch(storeError)).map(toCorrection);
+  }
+
+  async decideCorrection(id: number, status: 'accepted' | 'rejected', by: string, at: string): Promise<Correction | null> {
+    const r = await this.db.updateTable('correction').set({ status, decided_by: by, decided_at: at }).where('id', '=', id).where('status', '=', 'pending').returningAll().executeTakeFirst().catch(storeError);
+    return r ? toCorrection(r) : null;
+  }
+
+  async addLike(entryId: number, reader: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .insertInto('entry_like')
+      .values({ entry_id: entryId, reader, created_at: at })
+      .onConflict((oc) => oc.columns(['entry_id', 'reader']).doNothing())
+      .executeTakeFirst()
+      .catch(storeError);
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async likeCounts(entryIds: number[]): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const ids of chunks(entryIds)) {
+      if (!ids.length) continue;
+      const rows = await this.db
+        .selectFrom('entry_like')
+        .select(['entry_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('entry_id', 'in', ids)
+        .groupBy('entry_id')
+        .execute()
+        .catch(storeError);
+      for (const r of rows) out.set(Number(r.entry_id), Number(r.n));
+    }
+    return out;
+  }
+
+  async createEditor(email: string, passwordHash: string, at: string): Promise<Editor | null> {
+    const r = await this.db
+      .insertInto('editor')
+      .values({ email, password_hash: passwordHash, disabled_at: null, created_at: at, updated_at: at })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .returningAll()
+      .executeTakeFirst()
+      .catch(storeError);
+    return r ? toEditor(r) : null;
+  }
+
+  async getEditor(q: { email: string } | { id: number }): Promise<Editor | null> {
+    const s = this.db.selectFrom('editor').selectAll();
+    const r = await ('email' in q ? s.where('email', '=', q.email) : s.where('id', '=', q.id)).executeTakeFirst().catch(storeError);
+    return r ? toEditor(r) : null;
+  }
+
+  async listEditors(): Promise<Editor[]> {
+    return (await this.db.selectFrom('editor').selectAll().orderBy('email').execute().catch(storeError)).map(toEditor);
+  }
+
+  async updateEditor(id: number, patch: { passwordHash?: string; disabledAt?: string | null }, at: string): Promise<void> {
+    await this.db
+      .updateTable('editor')
+      .set({
+        updated_at: at,
+        ...(patch.passwordHash !== undefined ? { password_hash: patch.passwordHash } : {}),
+        ...(patch.disabledAt !== undefined ? { disabled_at: patch.disabledAt } : {}),
+      })
+      .where('id', '=', id)
+      .execute()
+      .catch(storeError);
+    if (patch.passwordHash !== undefined || patch.disabledAt) await this.db.deleteFrom('editor_session').where('editor_id', '=', id).execute().catch(storeError);
+  }
+
+  async createSession(x: EditorSession): Promise<void> {
+    await this.db
+      .insertInto('editor_session')
+      .values({ token_hash: x.tokenHash, editor_id: x.editorId, csrf: x.csrf, created_at: x.createdAt, last_seen_at: x.lastSeenAt, expires_at: x.expiresAt })
+      .execute()
+      .catch(storeError);
+  }
+
+  async getSession(tokenHash: string): Promise<EditorSession | null> {
+    const r = await this.db.selectFrom('editor_session').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst().catch(storeError);
+    return r ? { tokenHash: r.token_hash, editorId: Number(r.editor_id), csrf: r.csrf, createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at } : null;
+  }
+
+  async touchSession(tokenHash: string, lastSeenAt: string): Promise<void> {
+    await this.db.updateTable('editor_session').set({ last_seen_at: lastSeenAt }).where('token_hash', '=', tokenHash).execute().catch(storeError);
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom('editor_session').where('token_hash', '=', tokenHash).execute().catch(storeError);
+  }
+
+  async siteVersion(): Promise<number> {
+    const r = await this.db.selectFrom('site_state').select('version').where('id', '=', 1).executeTakeFirst().catch(storeError);
+    return Number(r?.version ?? 0);
   }
 }
 
