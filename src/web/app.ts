@@ -2,12 +2,13 @@
 // Every untrusted string reaches HTML through src/channels/render (the one sanitising renderer).
 import { Feed } from 'feed';
 import { Hono, type Context } from 'hono';
-import { EDITION_STYLE_LINES, renderEditionArticle } from '../channels/render/render.js';
+import { renderEditionArticle } from '../channels/render/render.js';
 import { escapeHtml, renderPlain } from '../channels/render/sanitize.js';
 import type { Edition } from '../domain/types.js';
 import { editionTitle, getBundle } from '../i18n/bundle.js';
 import { assembleEditionView } from '../pipeline/assemble.js';
 import { MAX_QUERY_CHARS, queryTerms, searchArchive } from '../pipeline/search.js';
+import { FEED_KINDS, page, SECURITY_HEADERS, SITE_STYLE } from './layout.js';
 import { snippet } from './snippet.js';
 import type { Publication, Store } from '../ports.js';
 
@@ -19,58 +20,14 @@ export interface WebDeps {
   defaultLang: string;
   /** where unexpected errors are reported (never to the visitor) */
   logError?: (e: unknown) => void;
+  /** the clock for likes, corrections, sessions (tests move it) */
+  now?: () => Date;
+  /** believe X-Forwarded-For for the client's address (only behind a proxy you run) */
+  trustProxy?: boolean;
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 const LANG = /^[a-z]{2,3}(-[A-Za-z0-9]+)?$/;
-const FEED_KINDS = { 'rss.xml': 'application/rss+xml', 'atom.xml': 'application/atom+xml', 'feed.json': 'application/feed+json' } as const;
-
-const SITE_STYLE = [
-  ...EDITION_STYLE_LINES,
-  'nav.site{display:flex;flex-wrap:wrap;gap:.75rem;align-items:baseline;border-bottom:1px solid #8886;padding-bottom:.5rem;margin-bottom:1rem}',
-  'nav.site a{color:inherit}',
-  'nav.lang a[aria-current=page]{font-weight:bold;text-decoration:none}',
-  'body.show-target .text.original{display:none}',
-  'ul.editions{padding-left:1.25rem}',
-  'form.search{display:inline-flex;gap:.25rem;align-items:baseline}',
-  'mark{background:#fde68a;color:inherit}',
-  'ol.hits li{margin-bottom:1rem}',
-  'a{color:#0b57d0}',
-  '@media (prefers-color-scheme:dark){a{color:#8ab4f8}}',
-].join('\n');
-
-/** Headers on every answer: no scripts, no framing, no referrer leaks. */
-const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-};
-
-function page(opts: { lang: string; title: string; body: string; feedsLang: string; bodyClass?: string; query?: string }): string {
-  const feeds = Object.entries(FEED_KINDS)
-    .map(([file, type]) => `<link rel="alternate" type="${type}" href="/feeds/${escapeHtml(opts.feedsLang)}/${file}" title="${renderPlain(`${opts.feedsLang} ${file}`)}">`)
-    .join('\n');
-  return [
-    '<!doctype html>',
-    `<html lang="${escapeHtml(opts.lang)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${renderPlain(opts.title)}</title>`,
-    '<link rel="stylesheet" href="/static/site.css">',
-    feeds,
-    '</head>',
-    `<body${opts.bodyClass ? ` class="${escapeHtml(opts.bodyClass)}"` : ''}>`,
-    `<nav class="site" aria-label="site"><a href="/">paperboy</a><form class="search" action="/search" method="get" role="search"><label for="q">Search</label> <input id="q" name="q" type="search" maxlength="${MAX_QUERY_CHARS}" value="${escapeHtml(opts.query ?? '')}"> <button type="submit">Search</button></form>`,
-    `<span class="feeds"><a href="/feeds/${escapeHtml(opts.feedsLang)}/rss.xml">RSS</a><a href="/feeds/${escapeHtml(opts.feedsLang)}/atom.xml">Atom</a><a href="/feeds/${escapeHtml(opts.feedsLang)}/feed.json">JSON Feed</a></span></nav>`,
-    '<main>',
-    opts.body,
-    '</main>',
-    '</body>',
-    '</html>',
-  ].join('\n');
-}
 
 export function createWebApp(deps: WebDeps): Hono {
   const app = new Hono();

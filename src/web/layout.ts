@@ -1,0 +1,54 @@
+// The site's page frame, style and headers, shared by the public archive and the editor desk.
+import { EDITION_STYLE_LINES } from '../channels/render/render.js';
+import { escapeHtml, renderPlain } from '../channels/render/sanitize.js';
+import { MAX_QUERY_CHARS } from '../pipeline/search.js';
+
+export const FEED_KINDS = { 'rss.xml': 'application/rss+xml', 'atom.xml': 'application/atom+xml', 'feed.json': 'application/feed+json' } as const;
+
+export const SITE_STYLE = [
+  ...EDITION_STYLE_LINES,
+  'nav.site{display:flex;flex-wrap:wrap;gap:.75rem;align-items:baseline;border-bottom:1px solid #8886;padding-bottom:.5rem;margin-bottom:1rem}',
+  'nav.site a{color:inherit}',
+  'nav.lang a[aria-current=page]{font-weight:bold;text-decoration:none}',
+  'body.show-target .text.original{display:none}',
+  'ul.editions{padding-left:1.25rem}',
+  'form.search{display:inline-flex;gap:.25rem;align-items:baseline}',
+  'mark{background:#fde68a;color:inherit}',
+  'ol.hits li{margin-bottom:1rem}',
+  'a{color:#0b57d0}',
+  '@media (prefers-color-scheme:dark){a{color:#8ab4f8}}',
+].join('\n');
+
+/** Headers on every answer: no scripts, no framing, no referrer leaks. */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+export function page(opts: { lang: string; title: string; body: string; feedsLang: string; bodyClass?: string; query?: string }): string {
+  const feeds = Object.entries(FEED_KINDS)
+    .map(([file, type]) => `<link rel="alternate" type="${type}" href="/feeds/${escapeHtml(opts.feedsLang)}/${file}" title="${renderPlain(`${opts.feedsLang} ${file}`)}">`)
+    .join('\n');
+  return [
+    '<!doctype html>',
+    `<html lang="${escapeHtml(opts.lang)}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${renderPlain(opts.title)}</title>`,
+    '<link rel="stylesheet" href="/static/site.css">',
+    feeds,
+    '</head>',
+    `<body${opts.bodyClass ? ` class="${escapeHtml(opts.bodyClass)}"` : ''}>`,
+    `<nav class="site" aria-label="site"><a href="/">paperboy</a><form class="search" action="/search" method="get" role="search"><label for="q">Search</label> <input id="q" name="q" type="search" maxlength="${MAX_QUERY_CHARS}" value="${escapeHtml(opts.query ?? '')}"> <button type="submit">Search</button></form>`,
+    `<span class="feeds"><a href="/feeds/${escapeHtml(opts.feedsLang)}/rss.xml">RSS</a><a href="/feeds/${escapeHtml(opts.feedsLang)}/atom.xml">Atom</a><a href="/feeds/${escapeHtml(opts.feedsLang)}/feed.json">JSON Feed</a></span></nav>`,
+    '<main>',
+    opts.body,
+    '</main>',
+    '</body>',
+    '</html>',
+  ].join('\n');
+}
+
