@@ -37,6 +37,7 @@ export const OPTIONS = [
   { env: 'PAPERBOY_HTTP_TIMEOUT_MS', key: 'httpTimeoutMs', description: 'Timeout of one outgoing HTTP request', secret: false, schema: positiveInt, default: '30000' },
   { env: 'PAPERBOY_LANG', key: 'lang', description: 'Default target language', secret: false, schema: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, 'must be a language code such as ko'), default: 'ko' },
   { env: 'PAPERBOY_BASE_URL', key: 'baseUrl', description: 'Public address of the web archive, for absolute links in feeds', secret: false, schema: url, default: 'http://127.0.0.1:3000' },
+  { env: 'PAPERBOY_TRUST_PROXY', key: 'trustProxy', description: "1 when a reverse proxy you run sets X-Forwarded-For (rate limits then count the proxy's client)", secret: false, schema: z.enum(['0', '1', 'true', 'false', '']).transform((v) => v === '1' || v === 'true'), default: '0' },
   { env: 'PAPERBOY_LLM_PROVIDER', key: 'llmProvider', description: 'openai-compatible (vLLM, llama.cpp, Ollama /v1, LM Studio), openai, anthropic or ollama', secret: false, schema: z.enum(['openai-compatible', 'openai', 'anthropic', 'ollama']), default: 'openai-compatible' },
   { env: 'PAPERBOY_LLM_URL', key: 'llmUrl', description: 'Base URL of the LLM server (required for openai-compatible; the provider default otherwise)', secret: false, schema: url.optional() },
   { env: 'PAPERBOY_LLM_MODEL', key: 'llmModel', description: 'Model name as the server knows it, e.g. qwen2.5:14b or gpt-4o-mini', secret: false, schema: z.string().min(1).optional() },
@@ -63,6 +64,7 @@ export interface Config {
   httpTimeoutMs: number;
   lang: string;
   baseUrl: string;
+  trustProxy: boolean;
   llmProvider: 'openai-compatible' | 'openai' | 'anthropic' | 'ollama';
   llmUrl: string | undefined;
   llmModel: string | undefined;
