@@ -11,6 +11,8 @@ export interface Io {
   isTTY?(): boolean;
   /** rewrites the progress line on a terminal ('' clears it) */
   status?(text: string): void;
+  /** all of standard input, for `--password-stdin` (tests give it in-process) */
+  readStdin?(): Promise<string>;
 }
 
 export interface Deps {

@@ -7,6 +7,7 @@ import { importCsvCommand, importEditionCommand, importUpstreamCommand } from '.
 import { checkCommand, dismissCommand } from './check.js';
 import { publishCommand } from './publish.js';
 import { serveCommand } from './serve.js';
+import { editorAddCommand, editorDisableCommand, editorListCommand, editorPasswordCommand } from './editor.js';
 import { costsCommand, draftCommand, glossaryAddCommand, glossaryImportCommand, glossaryListCommand } from './draft.js';
 
 export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => void): Command {
@@ -140,6 +141,30 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .option('--port <n>', 'port to listen on', '3000')
     .option('--host <address>', 'address to bind (127.0.0.1 by default; 0.0.0.0 for every interface)', '127.0.0.1')
     .action(act((d, o: { port?: string; host?: string }) => serveCommand(d, o)));
+
+  const editor = program.command('editor').description('the people who may log in to the editor desk (/desk)');
+  editor
+    .command('add')
+    .description('add an editor; the password is read from standard input')
+    .argument('<email>', "the editor's e-mail address, their login name")
+    .option('--password-stdin', 'read the password (at least 12 characters) from standard input')
+    .action(act((d, email: string, o: { passwordStdin?: boolean }) => editorAddCommand(d, email, o)));
+  editor
+    .command('list')
+    .description('list the editors and whether they are disabled')
+    .option('--json', 'print the list as JSON')
+    .action(act((d, o: { json?: boolean }) => editorListCommand(d, o)));
+  editor
+    .command('disable')
+    .description('stop an editor from logging in and end their sessions')
+    .argument('<email>', "the editor's e-mail address")
+    .action(act((d, email: string) => editorDisableCommand(d, email)));
+  editor
+    .command('password')
+    .description("set an editor's password (read from standard input) and end their sessions")
+    .argument('<email>', "the editor's e-mail address")
+    .option('--password-stdin', 'read the new password from standard input')
+    .action(act((d, email: string, o: { passwordStdin?: boolean }) => editorPasswordCommand(d, email, o)));
 
   program
     .command('editions')

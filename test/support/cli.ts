@@ -18,10 +18,11 @@ export const SEED_POST = `${SHARED}seed/000_a9127735c741dfde.txt`;
 /** Options that keep a test off the network whatever the machine's environment says. */
 const OFFLINE = { PAPERBOY_ARXIV_URL: 'http://127.0.0.1:9/api/query', PAPERBOY_UPSTREAM_URL: 'http://127.0.0.1:9/README.md', PAPERBOY_ARXIV_INTERVAL_MS: '0' };
 
-export async function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
+/** `stdin` is what the command reads from standard input (`--password-stdin`); empty when not given. */
+export async function cli(args: string[], env: Record<string, string>, stdin = ''): Promise<CliResult> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(args, { ...OFFLINE, ...env }, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  const code = await main(args, { ...OFFLINE, ...env }, { out: (s) => out.push(s), err: (s) => err.push(s), readStdin: async () => stdin });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -1,0 +1,324 @@
+// The editor desk at /desk: thin routes (parse the form → call the pipeline → redirect or render).
+// Sessions and CSRF are checked here, before any route runs; the rules (what may be approved or
+// published, how an edit is saved) live in src/pipeline/review.ts and publish.ts.
+// Every POST answers with a 303 back to the page (post/redirect/get), so a reload never re-sends it.
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { OwnerKind, TextField } from '../../domain/types.js';
+import { PaperboyError } from '../../errors.js';
+import { checkTargets } from '../../pipeline/check.js';
+import { publishEdition } from '../../pipeline/publish.js';
+import { approveTexts, decideCorrection, editText, MAX_EDIT_CHARS, reviewEdition } from '../../pipeline/review.js';
+import type { Editor, EditorSession, TextRef } from '../../ports.js';
+import type { WebDeps } from '../app.js';
+import { clientIp } from '../client.js';
+import { rateLimit } from '../rate-limit.js';
+import { dummyHash, hashToken, newSession, normaliseEmail, sameSecret, sessionState, SESSION_ABSOLUTE_MS, SESSION_TOUCH_MS, verifyPassword } from './auth.js';
+import { conflictPage, DESK_STYLE, editionsPage, loginPage, messagePage, reviewPage, textAnchor, type DeskViewer, type EditionRow } from './views.js';
+
+/** `__Host-`: only this host, path /, Secure; the browser refuses it from anywhere else. */
+export const SESSION_COOKIE = '__Host-pb_desk';
+/** Wrong passwords: 5 at once, then 5 a minute, per account and address; 20 (then 20 a minute) per address. No lockout. */
+export const LOGIN_LIMITS = { account: { burst: 5, perMinute: 5 }, address: { burst: 20, perMinute: 20 } };
+const MAX_FORM_BYTES = 512 * 1024;
+const EDITIONS_PER_PAGE = 10;
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+const LANG = /^[a-z]{2,3}(-[A-Za-z0-9]+)?$/;
+
+type DeskEnv = { Variables: { editor: Editor; session: EditorSession; form: Record<string, string> } };
+
+const cookie = (value: string, maxAgeSeconds: number) => `${SESSION_COOKIE}=${value}; Path=/; Max-Age=${maxAgeSeconds}; Secure; HttpOnly; SameSite=Strict`;
+
+/** Only a path on the desk, so a login link can never send anyone elsewhere. */
+function safeNext(raw: string | undefined | null): string | null {
+  if (!raw || raw.length > 500 || !/^\/desk(?:[/?][\w\-./?=&%]*)?$/.test(raw) || raw.includes('//') || raw.includes('/..')) return null;
+  return raw;
+}
+
+const Lang = z.string().regex(LANG).refine((l) => l !== 'en', 'English is the source; pick a target language');
+const TextForm = z.object({ lang: Lang, kind: OwnerKind, owner: z.string().min(1).max(500), field: TextField, revision: z.coerce.number().int().min(1) });
+const SaveForm = TextForm.extend({ body: z.string().max(MAX_EDIT_CHARS * 2) });
+const LangForm = z.object({ lang: Lang });
+const DismissForm = z.object({ lang: Lang, why: z.string().trim().min(1, 'a reason is required').max(500) });
+const DecideForm = z.object({ lang: Lang, decision: z.enum(['accept', 'reject']) });
+const PublishForm = z.object({ lang: Lang, allowDrafts: z.literal('1').optional() });
+const LoginForm = z.object({ email: z.string().max(1000).default(''), password: z.string().max(4096).default(''), next: z.string().optional() });
+
+/** Messages the review page shows after a redirect: codes only, so a link cannot put words on the desk. */
+const FLASH: Record<string, (n: number, m: number, why: string) => { text: string; bad: boolean }> = {
+  saved: () => ({ text: 'Saved and checked again; the findings below are for the new wording.', bad: false }),
+  approved: () => ({ text: 'Approved.', bad: false }),
+  'not-approved': (_n, _m, why) => ({ text: `Not approved: ${SKIP_WHY[why] ?? 'it changed'}.`, bad: true }),
+  'approved-clean': (n, m) => ({ text: `${n} text(s) approved.${m ? ` ${m} left as they were: open errors, unchecked, or changed since the page was loaded.` : ''}`, bad: false }),
+  dismissed: () => ({ text: 'Finding dismissed; who and why are recorded.', bad: false }),
+  accepted: () => ({ text: "Reader's correction accepted; the text was checked again and its old wording kept in the history.", bad: false }),
+  rejected: () => ({ text: "Reader's correction rejected.", bad: false }),
+  stale: () => ({ text: 'The sentence this correction was for has changed since; nothing was applied. Edit the text by hand.', bad: true }),
+  published: () => ({ text: 'Published on the web.', bad: false }),
+  'already-published': () => ({ text: 'Already published on the web; nothing changed.', bad: false }),
+  refused: () => ({ text: 'Not published: see what blocks publishing below.', bad: true }),
+};
+const SKIP_WHY: Record<string, string> = { changed: 'it changed since you saw it', unchecked: 'it is not checked at its current wording', errors: 'it has open checker errors' };
+const SKIP_CODE: Record<string, string> = { 'changed since you saw it': 'changed', 'not checked at its current wording': 'unchecked', 'has open checker errors': 'errors' };
+
+export function mountDesk(app: Hono, deps: WebDeps): void {
+  const desk = new Hono<DeskEnv>();
+  const { store } = deps;
+  const now = () => deps.now?.() ?? new Date();
+  const perAccount = rateLimit({ ...LOGIN_LIMITS.account, now: () => now().getTime() });
+  const perAddress = rateLimit({ ...LOGIN_LIMITS.address, now: () => now().getTime() });
+  // computed once, ahead of the first login for an unknown address, so that one is not slower
+  dummyHash().catch(() => {});
+
+  const viewer = (c: Context<DeskEnv>): DeskViewer => ({ email: c.var.editor.email, csrf: c.var.session.csrf });
+  const page = (c: Context<DeskEnv>, status: 400 | 401 | 403 | 404 | 413 | 429 | 500, title: string, message: string, signedIn = true) =>
+    c.html(messagePage(title, message, undefined, signedIn && c.var.editor ? viewer(c) : undefined), status);
+
+  /** true when the browser says the request came from another site (Sec-Fetch-Site or Origin) */
+  const crossSite = (c: Context<DeskEnv>) => {
+    const site = c.req.header('sec-fetch-site');
+    if (site !== undefined && site !== 'same-origin') return true;
+    const origin = c.req.header('origin');
+    // desk pages send no referrer, and then browsers post "Origin: null" even to the same origin;
+    // such a request (like one with neither header) gets through only with the session's token
+    if (origin === undefined || origin === 'null') return false;
+    const own = new Set([new URL(c.req.url).origin, new URL(deps.baseUrl).origin]);
+    return !own.has(origin);
+  };
+
+  const refuse = (c: Context<DeskEnv>, why: string) => {
+    deps.logError?.(new Error(`desk: refused ${c.req.method} ${c.req.path} from ${clientIp(c, !!deps.trustProxy)}: ${why}`));
+    return page(c, 403, 'Refused', 'This form came from another site, or the page it came from is too old. Nothing was changed. Go back, reload the page and try again.', false);
+  };
+
+  desk.use('*', async (c, next) => {
+    await next();
+    // desk pages carry a CSRF token and unpublished texts: never stored, never referred
+    c.res.headers.set('cache-control', 'no-store');
+    c.res.headers.set('referrer-policy', 'no-referrer');
+  });
+  desk.use('*', async (c, next) => {
+    if (c.req.method !== 'POST') return next();
+    return bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (cc) => cc.html(messagePage('Too large', 'The form was too large; nothing was changed.'), 413) })(c, next);
+  });
+
+  desk.get('/desk.css', (c) => c.body(DESK_STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }));
+
+  desk.get('/login', (c) => c.html(loginPage({ next: safeNext(c.req.query('next')), notice: c.req.query('bye') === '1' ? 'You are logged out.' : null })));
+
+  desk.post('/login', async (c) => {
+    if (crossSite(c)) return refuse(c, 'cross-site login');
+    const form = LoginForm.safeParse(await formOf(c));
+    const { email: rawEmail, password, next } = form.success ? form.data : { email: '', password: '', next: undefined };
+    const ip = clientIp(c, !!deps.trustProxy);
+    const account = `${rawEmail.trim().toLowerCase().slice(0, 254)}\u0000${ip}`;
+    // both buckets take a token on every attempt, so a burst of parallel guesses is limited too
+    const okAddress = perAddress.take(ip);
+    const okAccount = perAccount.take(account);
+    if (!okAddress || !okAccount) {
+      const wait = Math.max(perAddress.retryAfter(ip), perAccount.retryAfter(account), 1);
+      c.header('retry-after', String(wait));
+      return c.html(messagePage('Too many attempts', `Too many login attempts. Try again in ${wait} seconds.`, { href: '/desk/login', label: 'Log in' }), 429);
+    }
+    let editor: Editor | null = null;
+    try {
+      editor = await store.getEditor({ email: normaliseEmail(rawEmail) });
+    } catch (e) {
+      if (!(e instanceof PaperboyError)) throw e;
+    }
+    // an unknown address is checked against a dummy hash: same work, same answer as a wrong password
+    const good = await verifyPassword(password, editor?.passwordHash ?? (await dummyHash()));
+    if (!editor || !good || editor.disabledAt) {
+      deps.logError?.(new Error(`desk: failed login from ${ip}`));
+      return c.html(loginPage({ failed: true, next: safeNext(next) }), 401);
+    }
+    // a new session on every login: a token planted before login (fixation) is worth nothing
+    const old = getCookie(c, SESSION_COOKIE);
+    if (old) await store.deleteSession(hashToken(old));
+    const { token, session } = newSession(editor.id, now());
+    await store.createSession(session);
+    c.header('set-cookie', cookie(token, SESSION_ABSOLUTE_MS / 1000));
+    return c.redirect(safeNext(next) ?? '/desk', 303);
+  });
+
+  // everything below needs a live session; POSTs also a same-site origin and the session's CSRF token
+  desk.use('*', async (c, next) => {
+    if (c.req.path === '/desk/login' || c.req.path === '/desk/desk.css') return next();
+    const token = getCookie(c, SESSION_COOKIE);
+    let session = token ? await store.getSession(hashToken(token)) : null;
+    if (session && sessionState(session, now()) !== 'live') {
+      await store.deleteSession(session.tokenHash);
+      session = null;
+    }
+    const editor = session ? await store.getEditor({ id: session.editorId }) : null;
+    if (session && (!editor || editor.disabledAt)) await store.deleteSession(session.tokenHash);
+    if (!session || !editor || editor.disabledAt) {
+      if (token) c.header('set-cookie', cookie('', 0));
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') {
+        const url = new URL(c.req.url);
+        return c.redirect(`/desk/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+      }
+      return page(c, 401, 'Logged out', 'Your session has ended, so nothing was changed. Log in again.', false);
+    }
+    if (now().getTime() - Date.parse(session.lastSeenAt) >= SESSION_TOUCH_MS) await store.touchSession(session.tokenHash, now().toISOString());
+    c.set('session', session);
+    c.set('editor', editor);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      if (crossSite(c)) return refuse(c, 'cross-site request');
+      const form = await formOf(c);
+      if (!sameSecret(form.csrf ?? '', session.csrf)) return refuse(c, 'missing or wrong CSRF token');
+      c.set('form', form);
+    }
+    return next();
+  });
+
+  desk.post('/logout', async (c) => {
+    await store.deleteSession(c.var.session.tokenHash);
+    c.header('set-cookie', cookie('', 0));
+    return c.redirect('/desk/login?bye=1', 303);
+  });
+
+  desk.get('/', async (c) => {
+    const all = await store.listEditions();
+    const pages = Math.ceil(all.length / EDITIONS_PER_PAGE);
+    const asked = Number(c.req.query('page') ?? '1');
+    const pageNo = Number.isInteger(asked) && asked >= 1 && asked <= Math.max(1, pages) ? asked : 1;
+    const shown = [...all].sort((a, b) => b.startDate.localeCompare(a.startDate)).slice((pageNo - 1) * EDITIONS_PER_PAGE, pageNo * EDITIONS_PER_PAGE);
+    const rows: EditionRow[] = await Promise.all(
+      shown.map(async (edition) => {
+        const [bundle, pubs] = await Promise.all([store.getEditionBundle(edition.id), store.getPublications({ editionId: edition.id })]);
+        const langs = [...new Set(bundle.texts.map((t) => t.lang).filter((l) => l !== 'en'))].sort();
+        return {
+          edition,
+          langs: await Promise.all(
+            langs.map(async (lang) => {
+              const r = await reviewEdition(store, edition.id, lang);
+              const pub = pubs.find((p) => p.lang === lang && p.channel === 'web');
+              return { lang, texts: r.counts.texts, approved: r.counts.approved, errors: r.counts.errors, unchecked: r.blockers.unchecked.length, pendingCorrections: r.counts.pendingCorrections, publishedAt: pub?.publishedAt ?? null };
+            }),
+          ),
+        };
+      }),
+    );
+    return c.html(editionsPage(viewer(c), rows, { page: pageNo, pages }, deps.defaultLang));
+  });
+
+  /** the edition a route names by its start date, or null (then the route answers 404) */
+  const editionOf = async (c: Context<DeskEnv>) => {
+    const date = c.req.param('date') ?? '';
+    return ISO.test(date) ? store.getEditionByStart(date) : null;
+  };
+  const notFound = (c: Context<DeskEnv>) => page(c, 404, 'Not found', 'There is no such edition, text, finding or correction.');
+  const badForm = (c: Context<DeskEnv>, e: z.ZodError) => page(c, 400, 'Incomplete form', `Nothing was changed: ${e.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ')}.`);
+  const back = (c: Context<DeskEnv>, startDate: string, lang: string, done: Record<string, string | number>, anchor = '') =>
+    c.redirect(`/desk/editions/${startDate}?${new URLSearchParams({ lang, ...Object.fromEntries(Object.entries(done).map(([k, v]) => [k, String(v)])) })}${anchor ? `#${anchor}` : ''}`, 303);
+
+  desk.get('/editions/:date', async (c) => {
+    const edition = await editionOf(c);
+    const asked = c.req.query('lang') ?? deps.defaultLang;
+    if (!edition || !Lang.safeParse(asked).success) return notFound(c);
+    const review = await reviewEdition(store, edition.id, asked);
+    const [histories, publications] = await Promise.all([Promise.all(review.texts.map((t) => store.getTextHistory(t.ref))), store.getPublications({ editionId: edition.id })]);
+    const langs = [...new Set([asked, ...review.bundle.texts.map((t) => t.lang).filter((l) => l !== 'en')])].sort();
+    const code = c.req.query('done') ?? '';
+    const num = (k: string) => (/^\d{1,6}$/.test(c.req.query(k) ?? '') ? Number(c.req.query(k)) : 0);
+    const flash = Object.hasOwn(FLASH, code) ? FLASH[code]!(num('n'), num('m'), c.req.query('why') ?? '') : null;
+    return c.html(reviewPage({ viewer: viewer(c), review, histories, publications: publications.filter((p) => p.lang === asked), langs, flash }));
+  });
+
+  const refOf = (f: z.infer<typeof TextForm>): TextRef => ({ ownerKind: f.kind, ownerId: f.owner, field: f.field, lang: f.lang });
+  const positionOf = async (editionId: number, ref: TextRef) => checkTargets(await store.getEditionBundle(editionId), ref.lang).find((t) => t.ref.ownerKind === ref.ownerKind && t.ref.ownerId === ref.ownerId && t.ref.field === ref.field);
+
+  desk.post('/editions/:date/texts/save', async (c) => {
+    const edition = await editionOf(c);
+    if (!edition) return notFound(c);
+    const f = SaveForm.safeParse(c.var.form);
+    if (!f.success) return badForm(c, f.error);
+    const ref = refOf(f.data);
+    const r = await editText(store, edition.id, ref, { body: f.data.body, expectedRevision: f.data.revision, by: c.var.editor.email }, now);
+    const position = (await positionOf(edition.id, ref))?.position ?? null;
+    // someone saved first: show both wordings and let this editor choose; nothing is overwritten
+    if (!r.saved) return c.html(conflictPage({ viewer: viewer(c), edition, ref, position, current: r.current, yours: r.yours }), 409);
+    return back(c, edition.startDate, ref.lang, { done: 'saved' }, textAnchor({ position, ref }));
+  });
+
+  desk.post('/editions/:date/texts/approve', async (c) => {
+    const edition = await editionOf(c);
+    if (!edition) return notFound(c);
+    const f = TextForm.safeParse(c.var.form);
+    if (!f.success) return badForm(c, f.error);
+    const ref = refOf(f.data);
+    const r = await approveTexts(store, edition.id, ref.lang, [{ ...ref, revision: f.data.revision }], c.var.editor.email, now);
+    const skipped = r.skipped[0];
+    const anchor = textAnchor({ position: skipped?.position ?? (await positionOf(edition.id, ref))?.position ?? null, ref });
+    return back(c, edition.startDate, ref.lang, skipped ? { done: 'not-approved', why: SKIP_CODE[skipped.why] ?? 'changed' } : { done: 'approved' }, anchor);
+  });
+
+  desk.post('/editions/:date/texts/approve-clean', async (c) => {
+    const edition = await editionOf(c);
+    if (!edition) return notFound(c);
+    const f = LangForm.safeParse(c.var.form);
+    if (!f.success) return badForm(c, f.error);
+    const r = await approveTexts(store, edition.id, f.data.lang, 'all-clean', c.var.editor.email, now);
+    return back(c, edition.startDate, f.data.lang, { done: 'approved-clean', n: r.approved, m: r.skipped.length });
+  });
+
+  desk.post('/editions/:date/findings/:id/dismiss', async (c) => {
+    const edition = await editionOf(c);
+    const id = Number(c.req.param('id'));
+    if (!edition || !Number.isSafeInteger(id)) return notFound(c);
+    const f = DismissForm.safeParse(c.var.form);
+    if (!f.success) return badForm(c, f.error);
+    // only a finding of this edition's texts in this language, whatever id the form carries
+    const text = (await reviewEdition(store, edition.id, f.data.lang)).texts.find((t) => t.findings.some((x) => x.id === id));
+    if (!text) return notFound(c);
+    await store.dismissFinding(id, c.var.editor.email, f.data.why, now().toISOString());
+    return back(c, edition.startDate, f.data.lang, { done: 'dismissed' }, `f${id}`);
+  });
+
+  desk.post('/editions/:date/corrections/:id', async (c) => {
+    const edition = await editionOf(c);
+    const id = Number(c.req.param('id'));
+    if (!edition || !Number.isSafeInteger(id)) return notFound(c);
+    const f = DecideForm.safeParse(c.var.form);
+    if (!f.success) return badForm(c, f.error);
+    const [correction] = await store.getCorrections({ id });
+    if (!correction || correction.editionId !== edition.id || correction.lang !== f.data.lang || correction.status !== 'pending') return notFound(c);
+    const r = await decideCorrection(store, id, f.data.decision, c.var.editor.email, now);
+    const position = (await positionOf(edition.id, correction))?.position ?? null;
+    return back(c, edition.startDate, f.data.lang, { done: r.decided }, textAnchor({ position, ref: correction }));
+  });
+
+  desk.post('/editions/:date/publish', async (c) => {
+    const edition = await editionOf(c);
+    if (!edition) return notFound(c);
+    const f = PublishForm.safeParse(c.var.form);
+    if (!f.success) return badForm(c, f.error);
+    const r = await publishEdition(store, edition.id, { lang: f.data.lang, channels: ['web'], allowDrafts: f.data.allowDrafts === '1', now });
+    const done = r.refused ? 'refused' : r.published.every((p) => p.already) ? 'already-published' : 'published';
+    return back(c, edition.startDate, f.data.lang, { done }, 'publish');
+  });
+
+  desk.onError((e, c) => {
+    // the pipeline's own refusals (an empty text, an unknown text) are the editor's to read; the rest is logged
+    if (e instanceof PaperboyError && e.code === 'INPUT_INVALID') return page(c, 400, 'Not saved', `Nothing was changed: ${e.message}.`);
+    if (e instanceof PaperboyError && e.code === 'NOT_FOUND') return notFound(c);
+    deps.logError?.(e);
+    return page(c, 500, 'Something went wrong', 'The error was logged; nothing more is shown here. Please try again.');
+  });
+
+  app.route('/desk', desk);
+}
+
+/** The submitted form fields as strings (files are ignored); {} for anything that is not a form. */
+async function formOf(c: Context<DeskEnv>): Promise<Record<string, string>> {
+  if (c.var.form) return c.var.form;
+  const type = c.req.header('content-type') ?? '';
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return {};
+  const body = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
