@@ -49,9 +49,36 @@ export const BundleSchema = z.strictObject({
   footerUntranslated: text,
   /** the invitation to report mistakes, after the footer line */
   reportMistakes: text,
-  provenance: z.strictObject({ model: text, prompt: text }),
+  /** `edited` and `corrected` (`{date}` is YYYY-MM-DD) are the web archive's extra badges */
+  provenance: z.strictObject({ model: text, prompt: text, edited: text, corrected: template('date') }),
   origin: z.strictObject(Object.fromEntries(ORIGINS.map((o) => [o, text])) as Record<(typeof ORIGINS)[number], typeof text>),
   status: z.strictObject(Object.fromEntries(TextStatus.options.map((s) => [s, text])) as Record<TextStatus, typeof text>),
+  /** the web archive's paper page */
+  paper: z.strictObject({ page: text, authors: text, categories: text, published: text, appearedIn: text, history: text, historyEdit: text, historyCorrection: text }),
+  /** the like button under each entry; `{count}` is the number of likes */
+  like: z.strictObject({ button: text, count: template('count'), thanks: text }),
+  /** a reader's suggested correction: the link, the form, its errors (`{limit}` in characters) */
+  correction: z.strictObject({
+    link: text,
+    title: text,
+    intro: text,
+    sentence: text,
+    proposed: text,
+    note: text,
+    honeypot: text,
+    submit: text,
+    thanks: text,
+    back: text,
+    errorEmpty: text,
+    errorTooLong: template('limit'),
+    errorNoteTooLong: template('limit'),
+    errorSentence: text,
+    errorSame: text,
+    errorOther: text,
+  }),
+  /** answers to a rate-limited reader (429) and an oversized form (413) */
+  tooMany: text,
+  tooLarge: text,
 });
 export type Bundle = z.infer<typeof BundleSchema>;
 

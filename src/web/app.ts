@@ -4,13 +4,20 @@ import { Feed } from 'feed';
 import { Hono, type Context } from 'hono';
 import { renderEditionArticle } from '../channels/render/render.js';
 import { escapeHtml, renderPlain } from '../channels/render/sanitize.js';
-import type { Edition } from '../domain/types.js';
+import type { EditionView } from '../domain/edition-view.js';
 import { editionTitle, getBundle } from '../i18n/bundle.js';
 import { assembleEditionView } from '../pipeline/assemble.js';
+import { publishedEditions } from '../pipeline/reader.js';
 import { MAX_QUERY_CHARS, queryTerms, searchArchive } from '../pipeline/search.js';
 import { FEED_KINDS, page, SECURITY_HEADERS, SITE_STYLE } from './layout.js';
+import { readerActions } from './public/actions.js';
+import { ISO, LANG, type PublicContext } from './public/common.js';
+import { mountCorrections } from './public/corrections.js';
+import { mountLikes } from './public/likes.js';
+import { mountPapers } from './public/papers.js';
 import { snippet } from './snippet.js';
-import type { Publication, Store } from '../ports.js';
+import { mountDesk } from './desk/routes.js';
+import type { Store } from '../ports.js';
 
 export interface WebDeps {
   store: Store;
@@ -26,9 +33,6 @@ export interface WebDeps {
   trustProxy?: boolean;
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
-const LANG = /^[a-z]{2,3}(-[A-Za-z0-9]+)?$/;
-
 export function createWebApp(deps: WebDeps): Hono {
   const app = new Hono();
   const { store } = deps;
@@ -38,19 +42,22 @@ export function createWebApp(deps: WebDeps): Hono {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
   });
 
-  /** published editions (web) with their languages, newest first */
-  async function published(): Promise<Array<{ edition: Edition; langs: string[]; at: string }>> {
-    const pubs = await store.getPublications({ channel: 'web' });
-    const byEdition = new Map<number, Publication[]>();
-    for (const p of pubs) byEdition.set(p.editionId, [...(byEdition.get(p.editionId) ?? []), p]);
-    const editions = (await store.listEditions()).filter((e) => byEdition.has(e.id));
-    return editions.map((edition) => {
-      const ps = byEdition.get(edition.id)!;
-      return { edition, langs: ps.map((p) => p.lang), at: ps[0]!.publishedAt };
-    });
-  }
+  const published = () => publishedEditions(store);
 
   const notFound = (c: Context) => c.html(page({ lang: 'en', title: 'Not found', body: '<h1>Not found</h1><p><a href="/">All editions</a></p>', feedsLang: deps.defaultLang }), 404);
+
+  /** An edition's article with provenance badges, like buttons and correction links. */
+  async function readerArticle(view: EditionView, liked: string | undefined) {
+    const ids = view.entries.flatMap((e) => (e.entryId === undefined ? [] : [e.entryId]));
+    const likes = await store.likeCounts(ids);
+    const likedId = Number(liked);
+    return renderEditionArticle(
+      view,
+      readerActions({ lang: view.lang, likes, liked: Number.isSafeInteger(likedId) && ids.includes(likedId) ? likedId : null, from: 'edition', editionOf: () => view.startDate, paperLink: true }),
+    );
+  }
+
+  const ctx: PublicContext = { store, baseUrl: deps.baseUrl, defaultLang: deps.defaultLang, now: deps.now ?? (() => new Date()), trustProxy: deps.trustProxy ?? false, notFound };
 
   app.get('/static/site.css', (c) => c.body(SITE_STYLE, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
 
@@ -65,7 +72,7 @@ export function createWebApp(deps: WebDeps): Hono {
     let latest = '';
     if (list[0]) {
       const l = list[0].langs.includes(lang) ? lang : list[0].langs[0]!;
-      latest = renderEditionArticle(assembleEditionView(await store.getEditionBundle(list[0].edition.id), l)).html;
+      latest = (await readerArticle(assembleEditionView(await store.getEditionBundle(list[0].edition.id), l, { forReaders: true }), undefined)).html;
     }
     const body = list.length ? `${latest}\n<h2>${renderPlain(bundle.name)} · ${list.length}</h2>\n<ul class="editions">\n${items.join('\n')}\n</ul>` : '<h1>paperboy</h1><p>No edition has been published yet.</p>';
     return c.html(page({ lang, title: 'paperboy', body, feedsLang: lang }));
@@ -83,8 +90,8 @@ export function createWebApp(deps: WebDeps): Hono {
     const asked = c.req.query('lang');
     const lang = asked && LANG.test(asked) && (asked === 'en' || list.langs.includes(asked)) ? asked : list.langs.includes(deps.defaultLang) ? deps.defaultLang : list.langs[0]!;
     const show = c.req.query('show') === 'target' ? 'target' : 'both';
-    const view = assembleEditionView(await store.getEditionBundle(edition.id), lang);
-    const article = renderEditionArticle(view);
+    const view = assembleEditionView(await store.getEditionBundle(edition.id), lang, { forReaders: true });
+    const article = await readerArticle(view, c.req.query('liked'));
     const toggle = [...new Set([...list.langs, 'en'])]
       .map((l) => `<a href="/editions/${edition.startDate}?lang=${escapeHtml(l)}"${l === lang && show === 'both' ? ' aria-current="page"' : ''}>${renderPlain(getBundle(l).name)}</a>`)
       .concat(lang === 'en' ? [] : [`<a href="/editions/${edition.startDate}?lang=${escapeHtml(lang)}&amp;show=target"${show === 'target' ? ' aria-current="page"' : ''}>${renderPlain(getBundle(lang).name)} only</a>`]);
@@ -137,6 +144,10 @@ export function createWebApp(deps: WebDeps): Hono {
     return c.body(body, 200, { 'content-type': `${FEED_KINDS[file]}; charset=utf-8` });
   });
 
+  mountPapers(app, ctx);
+  mountLikes(app, ctx);
+  mountCorrections(app, ctx);
+  mountDesk(app, deps);
   app.notFound(notFound);
   app.onError((e, c) => {
     deps.logError?.(e);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { JSDOM } from 'jsdom';
 import MarkdownIt from 'markdown-it';
 import type { EditionView, EntryView, ShownText } from '../../domain/edition-view.js';
-import { discourseTopic, isRenderFormat, renderEdition } from './render.js';
+import { discourseTopic, isRenderFormat, renderEdition, renderEditionArticle, renderPaperArticle } from './render.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixture: three real entries of the reference post (shared/seed/000_a9127735c741dfde.txt), with
@@ -513,5 +513,47 @@ describe('renderEdition json', () => {
     const out = renderEdition(v, 'json');
     assert.ok(!out.includes('<') && !out.includes('\u202E'));
     assert.equal((JSON.parse(out) as EditionView).titleEn, '</script><script>alert(1)</script>');
+  });
+});
+
+describe('renderEditionArticle for the web archive (full provenance)', () => {
+  it('keeps the plain provenance line by default, and adds badges for edits, corrections and English sources when asked', () => {
+    const v = koView();
+    const e = v.entries[0] as EntryView;
+    e.intro = ko(MSJ.introKo, { origin: 'human', status: 'draft', edited: true, correctedAt: '2024-04-12T10:00:00.000Z' });
+    e.originals = { title: null, intro: { body: MSJ.introEn, lang: 'en', origin: 'upstream', model: 'x', promptVersion: null, status: 'approved', fallback: false }, abstract: null, keyMessages: null };
+    const plain = renderEditionArticle(v).html;
+    assert.doesNotMatch(plain, /class="badge/);
+    // the exports' line as it always was: no edit or correction marks
+    assert.match(plain, /<p class="provenance" lang="ko">사람이 작성 · 모델 GPT · 프롬프트 translate-v1 · 검토 전<\/p>/);
+    const seen: string[] = [];
+    const full = renderEditionArticle(v, { fullProvenance: true, afterText: (t) => (seen.push(t.body), '<p class="suggest">x</p>'), afterEntry: (x) => `<p class="after">${x.position}</p>` }).html;
+    const { document } = new JSDOM(full).window;
+    const introKo = Array.from(document.querySelectorAll('.text')).find((b) => b.textContent?.includes('다발성 탈옥이라는 탈옥 기법')) as Element;
+    // a person's wording names no model; the reader sees it was edited and corrected
+    assert.equal(introKo.querySelector('.provenance')?.textContent, '사람이 작성 · 검토 전 · 편집자가 수정함 · 2024-04-12 독자 제안으로 정정됨');
+    assert.ok(introKo.querySelector('.badge.corrected'));
+    const introEn = Array.from(document.querySelectorAll('.text.original')).find((b) => b.textContent?.includes('Proposes a jailbreaking')) as Element;
+    // the curated list is the source: no model, no claim that an editor approved it
+    assert.equal(introEn.querySelector('.provenance')?.textContent, '영어 원문 · 큐레이션 목록 원문');
+    assert.equal(document.querySelectorAll('p.after').length, 3);
+    assert.ok(seen.includes(MSJ.introKo));
+  });
+
+  it('renders a paper page inert, with its editions linked', () => {
+    const v = koView();
+    const e = v.entries[0] as EntryView;
+    e.entryId = 7;
+    const html = renderPaperArticle(
+      { key: e.paperKey, lang: 'ko', arxivId: null, url: 'javascript:alert(1)', authors: ['<img src=x onerror=alert(1)>', 'B. Author'], categories: ['cs.CL'], publishedAt: '2024-04-02T00:00:00Z', appearances: [{ startDate: '2024-04-01', endDate: '2024-04-07', entry: e }] },
+      { fullProvenance: true, editionUrl: (d) => `/editions/${d}?lang=ko` },
+    );
+    const { document } = new JSDOM(`<!doctype html><body>${html.html}</body>`).window;
+    assert.equal(document.querySelectorAll('img, script').length, 0);
+    assert.equal(document.querySelector('h1')?.textContent, '다발성 탈옥 / Many-shot Jailbreaking');
+    assert.equal(html.title, '다발성 탈옥 / Many-shot Jailbreaking');
+    assert.match(document.querySelector('dl.paper-meta')?.textContent ?? '', /<img src=x onerror=alert\(1\)>, B\. Author/);
+    assert.equal(document.querySelector('#edition-2024-04-01 h3 a')?.getAttribute('href'), '/editions/2024-04-01?lang=ko');
+    assert.ok(Array.from(document.querySelectorAll('a')).every((a) => !/^javascript:/i.test(a.getAttribute('href') ?? '')));
   });
 });

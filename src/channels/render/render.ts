@@ -5,7 +5,7 @@
 //
 // The layout is decided once (buildLayout) and then written out per format, so the formats can
 // only differ in syntax, never in what they show.
-import type { EditionView, EntryView, ShownText } from '../../domain/edition-view.js';
+import type { EditionView, EntryView, PaperView, ShownText } from '../../domain/edition-view.js';
 import { editionTitle, fill, getBundle, primaryLanguage, type Bundle } from '../../i18n/bundle.js';
 import { cleanText, escapeHtml, renderBlock, renderInline, renderLink, renderPlain, safeUrl } from './sanitize.js';
 
@@ -21,6 +21,8 @@ interface Block {
   lang: string;
   /** provenance of the shown text; null for an English original the view carries as a bare string */
   prov: ShownText | null;
+  /** for an English original: its own provenance (arXiv, the curated list), when the view has it */
+  original?: ShownText | null;
 }
 
 /** One field (intro, abstract, …) of one entry, as shown. */
@@ -35,6 +37,8 @@ interface Field {
 
 interface EntryLayout {
   position: number;
+  entryId: number | null;
+  paperKey: string;
   /** the heading: `<target> / <English>`, or one name */
   titleTarget: Block | null;
   titleEn: string;
@@ -77,19 +81,19 @@ function present(text: string | null | undefined): string | null {
 const sameText = (a: string, b: string) =>
   a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase();
 
-function resolveField(englishOnly: boolean, shown: ShownText | null, en: string | null): Field | null {
+function resolveField(englishOnly: boolean, shown: ShownText | null, en: string | null, original: ShownText | null = null): Field | null {
   const enBody = present(en);
   if (englishOnly) {
     const own = shown && isEnglish(shown.lang) ? present(shown.body) : null;
     const body = enBody ?? own;
     if (body === null) return null;
-    return { target: null, english: { body, lang: 'en', prov: own !== null && shown ? shown : null }, fallback: false };
+    return { target: null, english: { body, lang: 'en', prov: own !== null && shown ? shown : null, original }, fallback: false };
   }
   const targetBody = shown && !shown.fallback ? present(shown.body) : null;
   if (shown && targetBody !== null) {
     const target: Block = { body: targetBody, lang: langTag(shown.lang), prov: shown };
     // a "translation" identical to its original (a name, a formula) is shown once
-    const english = enBody !== null && !sameText(enBody, targetBody) ? { body: enBody, lang: 'en', prov: null } : null;
+    const english = enBody !== null && !sameText(enBody, targetBody) ? { body: enBody, lang: 'en', prov: null, original } : null;
     return { target, english, fallback: false };
   }
   // no usable target text: the English one stands in, marked
@@ -97,7 +101,7 @@ function resolveField(englishOnly: boolean, shown: ShownText | null, en: string 
   const body = enBody ?? standIn;
   if (body === null) return null;
   const prov = shown?.fallback ? shown : null;
-  return { target: null, english: { body, lang: shown?.fallback ? langTag(shown.lang) : 'en', prov }, fallback: true };
+  return { target: null, english: { body, lang: shown?.fallback ? langTag(shown.lang) : 'en', prov, original }, fallback: true };
 }
 
 function entryLayout(englishOnly: boolean, e: EntryView): EntryLayout {
@@ -108,13 +112,16 @@ function entryLayout(englishOnly: boolean, e: EntryView): EntryLayout {
     if (t !== null && !sameText(t, titleEn)) titleTarget = { body: t, lang: langTag(e.title.lang), prov: e.title };
   }
   const urls = (list: readonly string[]) => dedupe(list.map((u) => safeUrl(u)).filter((u): u is string => u !== null));
+  const o = e.originals;
   return {
     position: e.position,
+    entryId: e.entryId ?? null,
+    paperKey: e.paperKey,
     titleTarget,
     titleEn,
-    intro: resolveField(englishOnly, e.intro, e.introEn),
-    abstract: resolveField(englishOnly, e.abstract, e.abstractEn),
-    keyMessages: resolveField(englishOnly, e.keyMessages, e.keyMessagesEn),
+    intro: resolveField(englishOnly, e.intro, e.introEn, o?.intro ?? null),
+    abstract: resolveField(englishOnly, e.abstract, e.abstractEn, o?.abstract ?? null),
+    keyMessages: resolveField(englishOnly, e.keyMessages, e.keyMessagesEn, o?.keyMessages ?? null),
     paperUrl: e.paperUrl === null ? null : safeUrl(e.paperUrl),
     codeUrls: urls(e.codeUrls),
     moreUrls: urls(e.moreUrls),
@@ -297,10 +304,47 @@ export const EDITION_STYLE_LINES = [
 ];
 const STYLE = EDITION_STYLE_LINES.join('\n');
 
-function provenanceLine(l: Layout, prov: ShownText | null): string {
+/**
+ * What the web archive adds to the standalone article. The HTML the callbacks return is built by
+ * the caller from its own values with sanitize.ts (links, forms); no text of a paper goes in it.
+ */
+export interface ArticleOptions {
+  /** badges for editors' edits, accepted corrections and the English originals' sources */
+  fullProvenance?: boolean;
+  /** after each block with provenance (its caller picks which), e.g. a "suggest a correction" link */
+  afterText?: (t: ShownText) => string;
+  /** at the end of each entry, e.g. a like button and the paper page link */
+  afterEntry?: (e: { entryId: number | null; paperKey: string; position: number }) => string;
+}
+
+const ORIGINS_WITH_MODEL = new Set(['llm', 'imported']);
+const SOURCE_ORIGINS = new Set(['upstream', 'arxiv']);
+
+/** The badges of one text: where it came from, with which model, and what editors and readers did to it. */
+function fullProvenance(b: Bundle, t: ShownText): string[] {
+  const badge = (cls: string, text: string) => `<span class="badge ${cls}">${text}</span>`;
+  const parts = [badge(`origin-${t.origin}`, renderPlain(b.origin[t.origin]))];
+  if (ORIGINS_WITH_MODEL.has(t.origin)) {
+    const model = present(t.model);
+    if (model !== null) parts.push(badge('model', `${renderPlain(b.provenance.model)} ${renderPlain(model)}`));
+    const prompt = present(t.promptVersion);
+    if (prompt !== null) parts.push(badge('prompt', `${renderPlain(b.provenance.prompt)} ${renderPlain(prompt)}`));
+  }
+  // the curated list and arXiv are the sources themselves: "approved" would claim an editor read them
+  if (!SOURCE_ORIGINS.has(t.origin)) parts.push(badge(`status-${t.status}`, renderPlain(b.status[t.status])));
+  if (t.edited) parts.push(badge('edited', renderPlain(b.provenance.edited)));
+  const corrected = t.correctedAt ? /^\d{4}-\d{2}-\d{2}/.exec(t.correctedAt)?.[0] : undefined;
+  if (corrected) parts.push(badge('corrected', renderPlain(fill(b.provenance.corrected, { date: corrected }))));
+  return parts;
+}
+
+function provenanceLine(l: Layout, prov: ShownText | null, opts: ArticleOptions = {}, original: ShownText | null = null): string {
   const b = l.bundle;
   const parts: string[] = [];
-  if (prov === null) {
+  if (opts.fullProvenance) {
+    if (prov === null) parts.push(renderPlain(b.englishOriginal), ...(original ? fullProvenance(b, original) : []));
+    else parts.push(...fullProvenance(b, prov));
+  } else if (prov === null) {
     parts.push(renderPlain(b.englishOriginal));
   } else {
     parts.push(renderPlain(b.origin[prov.origin]));
@@ -310,23 +354,25 @@ function provenanceLine(l: Layout, prov: ShownText | null): string {
     if (prompt !== null) parts.push(`${renderPlain(b.provenance.prompt)} ${renderPlain(prompt)}`);
     parts.push(renderPlain(b.status[prov.status]));
   }
-  return `<p class="provenance" lang="${escapeHtml(l.lang)}">${parts.join(' · ')}</p>`;
+  const line = `<p class="provenance" lang="${escapeHtml(l.lang)}">${parts.join(' · ')}</p>`;
+  const after = prov && opts.afterText ? opts.afterText(prov) : '';
+  return after ? `${line}\n${after}` : line;
 }
 
-function htmlBlock(l: Layout, block: Block, kind: 'target' | 'original'): string {
+function htmlBlock(l: Layout, block: Block, kind: 'target' | 'original', opts: ArticleOptions = {}): string {
   const tag = kind === 'original' ? 'blockquote' : 'div';
   const body = renderBlock(block.body, { headings: false });
-  return `<${tag} class="text ${kind}" lang="${escapeHtml(block.lang)}">\n${body}\n${provenanceLine(l, block.prov)}\n</${tag}>`;
+  return `<${tag} class="text ${kind}" lang="${escapeHtml(block.lang)}">\n${body}\n${provenanceLine(l, block.prov, opts, block.original ?? null)}\n</${tag}>`;
 }
 
-function htmlField(l: Layout, f: Field): string {
+function htmlField(l: Layout, f: Field, opts: ArticleOptions = {}): string {
   const parts: string[] = [];
   if (f.target) {
-    parts.push(htmlBlock(l, f.target, 'target'));
-    if (f.english) parts.push(htmlBlock(l, f.english, 'original'));
+    parts.push(htmlBlock(l, f.target, 'target', opts));
+    if (f.english) parts.push(htmlBlock(l, f.english, 'original', opts));
   } else if (f.english) {
     if (f.fallback) parts.push(`<p class="fallback">${renderPlain(l.bundle.fallbackMarker)}</p>`);
-    parts.push(htmlBlock(l, f.english, 'target'));
+    parts.push(htmlBlock(l, f.english, 'target', opts));
   }
   return parts.join('\n');
 }
@@ -351,28 +397,30 @@ function renderHtml(l: Layout): string {
   ].join('\n') + '\n';
 }
 
+/** `<target> / <English>`, each in its language, as inline HTML. */
+function htmlTitle(e: EntryLayout): string {
+  const en = `<span lang="en">${renderInline(e.titleEn)}</span>`;
+  return e.titleTarget ? `<span lang="${escapeHtml(e.titleTarget.lang)}">${renderInline(e.titleTarget.body)}</span> / ${en}` : en;
+}
+
 /** The edition as one sanitised <article>, for the standalone document and the web archive alike. */
-function renderArticle(l: Layout): string {
+function renderArticle(l: Layout, opts: ArticleOptions = {}): string {
   const b = l.bundle;
   const out: string[] = [
     '<article class="edition">',
     `<header><h1>${renderPlain(l.title)}</h1></header>`,
   ];
   if (l.overview) {
-    out.push(`<section class="overview" aria-label="${renderPlain(b.overview)}">`, htmlField(l, l.overview), '</section>');
+    out.push(`<section class="overview" aria-label="${renderPlain(b.overview)}">`, htmlField(l, l.overview, opts), '</section>');
   }
   for (const e of l.entries) {
     const id = Number.isSafeInteger(e.position) ? ` id="entry-${e.position}"` : '';
     out.push(`<section class="entry"${id}>`);
-    const en = `<span lang="en">${renderInline(e.titleEn)}</span>`;
-    const heading = e.titleTarget
-      ? `<span lang="${escapeHtml(e.titleTarget.lang)}">${renderInline(e.titleTarget.body)}</span> / ${en}`
-      : en;
-    out.push(`<h2>${heading}</h2>`);
-    if (e.titleTarget) out.push(provenanceLine(l, e.titleTarget.prov));
+    out.push(`<h2>${htmlTitle(e)}</h2>`);
+    if (e.titleTarget) out.push(provenanceLine(l, e.titleTarget.prov, opts));
     const section = (label: string, f: Field | null) => {
       if (!f || (!f.target && !f.english)) return;
-      out.push(`<h3>${renderPlain(label)}</h3>`, htmlField(l, f));
+      out.push(`<h3>${renderPlain(label)}</h3>`, htmlField(l, f, opts));
     };
     section(b.intro, e.intro);
     section(b.abstract, e.abstract);
@@ -384,6 +432,7 @@ function renderArticle(l: Layout): string {
     links(b.paperLink, e.paperUrl ? [e.paperUrl] : []);
     links(b.codeLink, e.codeUrls);
     links(b.moreReading, e.moreUrls);
+    if (opts.afterEntry) out.push(opts.afterEntry({ entryId: e.entryId, paperKey: e.paperKey, position: e.position }));
     out.push('</section>');
   }
   out.push('<footer>');
@@ -394,9 +443,61 @@ function renderArticle(l: Layout): string {
 }
 
 /** The edition's <article> alone (sanitised), its title, and its language tag, for pages that wrap it. */
-export function renderEditionArticle(view: EditionView): { html: string; title: string; lang: string } {
+export function renderEditionArticle(view: EditionView, opts: ArticleOptions = {}): { html: string; title: string; lang: string } {
   const l = buildLayout(view);
-  return { html: renderArticle(l), title: l.title, lang: l.lang };
+  return { html: renderArticle(l, opts), title: l.title, lang: l.lang };
+}
+
+/**
+ * The paper page's <article>: the paper as its newest published edition shows it (title, abstract,
+ * key messages), its metadata and links, then each edition it appeared in with that entry's intro.
+ * `editionUrl` gives the (caller-built) address of an edition page.
+ */
+export function renderPaperArticle(view: PaperView, opts: ArticleOptions & { editionUrl: (startDate: string) => string }): { html: string; title: string; lang: string } {
+  const englishOnly = isEnglish(view.lang);
+  const b = getBundle(englishOnly ? 'en' : view.lang);
+  const l: Layout = { bundle: b, lang: langTag(view.lang), englishOnly, title: '', overview: null, entries: [], sourceUrl: null, footer: [] };
+  const shown = view.appearances.map((a) => ({ ...a, layout: entryLayout(englishOnly, a.entry) }));
+  const newest = shown[0]?.layout;
+  const title = newest ? [newest.titleTarget?.body, newest.titleEn].filter((t): t is string => Boolean(t)).join(' / ') : view.key;
+  const out: string[] = ['<article class="paper">', `<header><h1>${newest ? htmlTitle(newest) : renderPlain(view.key)}</h1>`];
+  if (newest?.titleTarget) out.push(provenanceLine(l, newest.titleTarget.prov, opts));
+  const meta: string[] = [];
+  const item = (label: string, value: string) => meta.push(`<dt>${renderPlain(label)}</dt><dd>${value}</dd>`);
+  if (view.authors.length > 0) item(b.paper.authors, `<span lang="en">${renderPlain(view.authors.join(', '))}</span>`);
+  if (view.categories.length > 0) item(b.paper.categories, renderPlain(view.categories.join(', ')));
+  const published = view.publishedAt ? /^\d{4}-\d{2}-\d{2}/.exec(view.publishedAt)?.[0] : undefined;
+  if (published) item(b.paper.published, renderPlain(published));
+  if (meta.length > 0) out.push(`<dl class="paper-meta">${meta.join('')}</dl>`);
+  out.push('</header>');
+  if (newest) {
+    const section = (label: string, f: Field | null) => {
+      if (!f || (!f.target && !f.english)) return;
+      out.push(`<h2>${renderPlain(label)}</h2>`, htmlField(l, f, opts));
+    };
+    section(b.abstract, newest.abstract);
+    section(b.keyMessages, newest.keyMessages);
+  }
+  const links = (label: string, urls: string[]) => {
+    const list = dedupe(urls);
+    if (list.length > 0) out.push(`<h2>${renderPlain(label)}</h2>`, ...list.map((u) => `<p>${renderLink(u)}</p>`));
+  };
+  // the entries' own paper links as the editions gave them; the paper's normalised URL only without one
+  const paperUrls = shown.flatMap((a) => (a.layout.paperUrl ? [a.layout.paperUrl] : []));
+  const own = safeUrl(view.url);
+  links(b.paperLink, paperUrls.length > 0 ? paperUrls : own ? [own] : []);
+  links(b.codeLink, shown.flatMap((a) => a.layout.codeUrls));
+  links(b.moreReading, shown.flatMap((a) => a.layout.moreUrls));
+  out.push(`<h2>${renderPlain(b.paper.appearedIn)}</h2>`);
+  for (const a of shown) {
+    out.push(`<section class="entry appearance" id="edition-${escapeHtml(a.startDate)}">`);
+    out.push(`<h3><a href="${escapeHtml(opts.editionUrl(a.startDate))}">${renderPlain(editionTitle(b, a.startDate, a.endDate))}</a></h3>`);
+    if (a.layout.intro && (a.layout.intro.target || a.layout.intro.english)) out.push(htmlField(l, a.layout.intro, opts));
+    if (opts.afterEntry) out.push(opts.afterEntry({ entryId: a.layout.entryId, paperKey: a.layout.paperKey, position: a.layout.position }));
+    out.push('</section>');
+  }
+  out.push('</article>');
+  return { html: out.join('\n'), title, lang: l.lang };
 }
 
 // ---------------------------------------------------------------------------------------------
