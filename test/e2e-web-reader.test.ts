@@ -171,6 +171,10 @@ for (const engine of ENGINES) {
       assert.equal((await t.store.likeCounts([unpublishedEntry.id])).get(unpublishedEntry.id), undefined);
       assert.equal((await post(b, '/likes', { entry: String(e6.id) }, { origin: 'https://evil.example' })).status, 403);
       assert.equal((await post(b, '/likes', { entry: String(e6.id) }, { origin: BASE })).status, 303);
+      // a page sent with no-referrer makes the browser post its own forms with Origin: null
+      assert.equal((await post(b, '/likes', { entry: String(e6.id) }, { origin: 'null', 'sec-fetch-site': 'same-origin' })).status, 303);
+      assert.equal((await post(b, '/likes', { entry: String(e6.id) }, { origin: 'null' })).status, 403);
+      assert.equal((await post(b, '/likes', { entry: String(e6.id) }, { origin: 'null', 'sec-fetch-site': 'cross-site' })).status, 403);
     });
 
     it('takes a suggested correction from the form, stores it pending, and shows a thank-you page', async () => {
