@@ -419,6 +419,21 @@ describe('renderEdition markdown', () => {
       assert.ok(!tokens.some((t) => t.type === 'html_block' || (t.children ?? []).some((c) => c.type === 'html_inline')), format);
     }
   });
+
+  it('turns images, links to other schemes and link definitions into text a forum shows as written', () => {
+    const v = koView();
+    const e = v.entries[0] as EntryView;
+    e.abstract = ko('픽셀 ![a](https://evil.example/pixel.png) 과 [x](ftp://evil.example/) 과 [y]( <irc://x>) 그리고 ftp://evil.example/f 와 [arXiv](https://arxiv.org/abs/2404.02258).\n[r]: javascript:alert(1)\n\n[r]');
+    for (const format of ['discourse', 'markdown'] as const) {
+      const html = new MarkdownIt({ html: true, linkify: true }).render(renderEdition(v, format));
+      const { document } = new JSDOM(html).window;
+      assert.equal(document.querySelectorAll('img').length, 0, format);
+      const hrefs = Array.from(document.querySelectorAll('a')).map((a) => a.getAttribute('href') ?? '');
+      assert.deepEqual(hrefs.filter((h) => !/^(https?|mailto):/.test(h)), [], format);
+      assert.ok(hrefs.includes('https://arxiv.org/abs/2404.02258'), 'an http link in the text stays a link');
+      assert.match(document.body.textContent ?? '', /픽셀 !\[a\]\(https:\/\/evil\.example\/pixel\.png\)/, 'the reader sees the words as written');
+    }
+  });
 });
 
 describe('renderEdition html', () => {

@@ -187,7 +187,22 @@ function buildLayout(view: EditionView): Layout {
 
 /** One line: no newlines, no raw HTML. */
 function mdInline(text: string): string {
-  return neutraliseHtml(cleanText(text).replace(/\s+/g, ' ').trim());
+  return neutraliseLinks(neutraliseHtml(cleanText(text).replace(/\s+/g, ' ').trim()));
+}
+
+const SAFE_SCHEME = /^(https?|mailto)$/i;
+
+/**
+ * Markdown a forum would turn into an image (a tracking pixel), a link to a scheme other than
+ * http, https or mailto, or a link definition: shown as text. Backslash escapes render as the
+ * character itself, so readers see the words unchanged.
+ */
+function neutraliseLinks(text: string): string {
+  return text
+    .replace(/!\[/g, '!\\[')
+    .replace(/\]\((\s*(?:<|&lt;)?)([A-Za-z][A-Za-z0-9+.-]*):/g, (m, pre: string, scheme: string) => (SAFE_SCHEME.test(scheme) ? m : `]\\(${pre}${scheme}:`))
+    .replace(/\b([A-Za-z][A-Za-z0-9+.-]*):(?=\/\/)/g, (m, scheme: string) => (SAFE_SCHEME.test(scheme) ? m : `${scheme}\\:`))
+    .replace(/^( {0,3})\[(?=[^\]\n]*\]:)/gm, '$1\\[');
 }
 
 /** `<tag`, `</tag`, `<!--`, `<?` would be raw HTML to Discourse and most Markdown renderers: show them as text. */
@@ -200,7 +215,7 @@ function neutraliseHtml(text: string): string {
  * open a heading or draw a rule (and so break the edition's structure) escaped.
  */
 function mdBlock(text: string): string {
-  return neutraliseHtml(cleanText(text).trim())
+  return neutraliseLinks(neutraliseHtml(cleanText(text).trim()))
     .split('\n')
     .map((line) => line.replace(/\s+$/, ''))
     .map((line) => (/^ {0,3}(#{1,6}(\s|$)|=+\s*$|-+\s*$|([-*_])(\s*\3){2,}\s*$)/.test(line) ? line.replace(/^( {0,3})/, '$1\\') : line))
