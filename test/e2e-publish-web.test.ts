@@ -56,6 +56,10 @@ for (const engine of ENGINES) {
       assert.equal(home.headers.get('x-content-type-options'), 'nosniff');
       assert.match(home.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
       assert.equal(home.headers.get('referrer-policy'), 'no-referrer');
+      assert.match(home.headers.get('content-security-policy') ?? '', /object-src 'none'.*base-uri 'none'/);
+      assert.match(home.headers.get('strict-transport-security') ?? '', /max-age=\d+/, 'served over https: HSTS');
+      const plain = createWebApp({ store: t.store, baseUrl: 'http://127.0.0.1:3000', defaultLang: 'ko' });
+      assert.equal((await plain.request('/')).headers.get('strict-transport-security'), null, 'no HSTS over plain http');
 
       const ko = await app.request('/editions/2024-04-01?lang=ko');
       const html = await ko.text();

@@ -37,9 +37,12 @@ export function createWebApp(deps: WebDeps): Hono {
   const app = new Hono();
   const { store } = deps;
 
+  const https = deps.baseUrl.startsWith('https:');
   app.use('*', async (c, next) => {
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
+    // HSTS only where the site is served over https; on http it would be ignored or lock a dev out
+    if (https) c.res.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
   });
 
   const published = () => publishedEditions(store);
