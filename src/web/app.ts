@@ -15,6 +15,7 @@ import { ISO, LANG, type PublicContext } from './public/common.js';
 import { mountCorrections } from './public/corrections.js';
 import { mountLikes } from './public/likes.js';
 import { mountPapers } from './public/papers.js';
+import { pageCache } from './page-cache.js';
 import { snippet } from './snippet.js';
 import { mountDesk } from './desk/routes.js';
 import type { Store } from '../ports.js';
@@ -29,6 +30,8 @@ export interface WebDeps {
   logError?: (e: unknown) => void;
   /** the clock for likes, corrections, sessions (tests move it) */
   now?: () => Date;
+  /** whole public pages kept in memory until the store's site version moves (default on) */
+  pageCache?: boolean;
   /** believe X-Forwarded-For for the client's address (only behind a proxy you run) */
   trustProxy?: boolean;
 }
@@ -38,6 +41,8 @@ export function createWebApp(deps: WebDeps): Hono {
   const { store } = deps;
 
   const https = deps.baseUrl.startsWith('https:');
+  // outermost, so a hit skips everything below; stored answers already carry the headers below
+  if (deps.pageCache !== false) app.use('*', pageCache({ version: () => store.siteVersion() }));
   app.use('*', async (c, next) => {
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);

@@ -19,7 +19,7 @@ interface Entry {
   version: number;
   status: number;
   headers: Array<[string, string]>;
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
   etag: string;
   bytes: number;
 }
@@ -72,12 +72,28 @@ export function pageCache(opts: PageCacheOptions): MiddlewareHandler {
     }
   };
 
+  // One version read serves every request that arrived before it began: requests taken from the
+  // sockets in one turn of the event loop wait for a read that starts after them (setImmediate),
+  // never for one already under way, which may predate a write they must see.
+  let nextRead: Promise<number> | null = null;
+  const readVersion = () =>
+    (nextRead ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      nextRead = null;
+      return opts.version();
+    }));
+
   return async (c, next) => {
     const method = c.req.method;
     if ((method !== 'GET' && method !== 'HEAD') || !shouldCache(c)) return next();
     // the version is read before anything is rendered, so a write during the render makes the
     // stored page older than the store, and the next request (seeing the new version) drops it
-    const version = await opts.version();
+    let version: number;
+    try {
+      version = await readVersion();
+    } catch {
+      // without the version nothing cached can be trusted; the render meets the store's error itself
+      return next();
+    }
     if (version !== cacheVersion) {
       clear();
       cacheVersion = version;
@@ -89,6 +105,9 @@ export function pageCache(opts: PageCacheOptions): MiddlewareHandler {
       entries.set(key, hit);
       return answer(c, hit, 'hit');
     }
+    // a HEAD is answered from a GET's page but never stored: in front of an app that answers HEAD
+    // itself, its body would be empty
+    if (method === 'HEAD') return next();
     const pending = rendering.get(key);
     if (pending && pending.version === version) {
       const shared = await pending.done;
@@ -124,6 +143,8 @@ async function capture(c: Context, version: number): Promise<Entry | null> {
   if (res.headers.has('set-cookie')) return null;
   const cc = res.headers.get('cache-control')?.toLowerCase() ?? '';
   if (/\b(no-store|private)\b/.test(cc)) return null;
+  // the key is the URL alone: an answer that varies by request headers is not for everyone
+  if (res.headers.get('vary')?.split(',').some((h) => h.trim().toLowerCase() !== 'accept-encoding')) return null;
   const body = new Uint8Array(await res.arrayBuffer());
   const headers: Array<[string, string]> = [];
   let size = body.byteLength;
