@@ -123,6 +123,15 @@ export interface EditorSession {
   expiresAt: string;
 }
 
+/** A text found by search, with the published edition and entry position it is shown at. */
+export interface PublishedHit {
+  text: Text & { id: number };
+  editionId: number;
+  edition: { startDate: IsoDate; endDate: IsoDate };
+  /** null for an edition's own text (its overview) */
+  position: number | null;
+}
+
 export interface OwnerRef {
   kind: OwnerKind;
   id: string;
@@ -167,10 +176,11 @@ export interface StoreOps {
   getTextChecks(texts: TextRef[]): Promise<Map<string, string>>;
   dismissFinding(id: number, by: string, why: string, at: string): Promise<StoredFinding | null>;
   /**
-   * Texts holding every term (case-insensitive substring), best first. Works for Korean terms of one
-   * or two syllables too. At most `limit` texts.
+   * Texts shown on editions published on `channel` that hold every term (case-insensitive
+   * substring; Korean terms of one or two syllables too): titles first, then intros, key messages,
+   * abstracts, overviews, newer first, among the newest `candidates` (default 2,000) matches.
    */
-  searchTexts(terms: string[], limit: number): Promise<Array<Text & { id: number }>>;
+  searchPublished(terms: string[], opts: { channel: string; limit: number; candidates?: number }): Promise<PublishedHit[]>;
   /** records a publication; false when the edition was already published there */
   recordPublication(p: Publication): Promise<boolean>;
   /** publications of one edition, or of every edition on a channel */

@@ -194,7 +194,11 @@ for (const engine of ENGINES) {
       await put('a', '대규모 언어 모델의 탈옥 기법을 제안합니다.');
       await put('b', '언어 모델을 100% 압축합니다.');
       await put('c', 'Many-shot Jailbreaking of LLMs', 'en');
-      const ids = async (...terms: string[]) => (await t.store.searchTexts(terms, 10)).filter((x) => x.ownerId.startsWith('search:')).map((x) => x.ownerId).sort();
+      const ed = await t.store.createEdition({ startDate: '2031-01-06', endDate: '2031-01-12', title: 'search', source: 'upstream', sourceRef: null, status: 'published' });
+      await t.store.ensurePapers(['a', 'b', 'c'].map((x) => ({ key: `search:${x}`, arxivId: null, url: `https://search/${x}` })));
+      await t.store.createEntries(['a', 'b', 'c'].map((x, i) => ({ editionId: ed.id, position: i + 1, paperKey: `search:${x}`, label: x, links: [] })));
+      await t.store.recordPublication({ editionId: ed.id, lang: 'ko', channel: 'web', allowDrafts: false, publishedAt: '2031-01-13T00:00:00Z' });
+      const ids = async (...terms: string[]) => (await t.store.searchPublished(terms, { channel: 'web', limit: 10 })).map((x) => x.text.ownerId).filter((x) => x.startsWith('search:')).sort();
       assert.deepEqual(await ids('탈옥'), ['search:a']);
       assert.deepEqual(await ids('모델'), ['search:a', 'search:b']);
       assert.deepEqual(await ids('언어', '압축'), ['search:b']);
@@ -207,6 +211,45 @@ for (const engine of ENGINES) {
       await put('a', '새로운 방법');
       assert.deepEqual(await ids('탈옥'), []);
       assert.deepEqual(await ids('방법'), ['search:a']);
+    });
+
+    it('searches only what published editions show, titles first, with the edition and position of each hit', async () => {
+      const shown = await t.store.createEdition({ startDate: '2030-01-07', endDate: '2030-01-13', title: 'shown', source: 'upstream', sourceRef: null, status: 'published' });
+      const hidden = await t.store.createEdition({ startDate: '2030-01-14', endDate: '2030-01-20', title: 'hidden', source: 'upstream', sourceRef: null, status: 'imported' });
+      await t.store.ensurePapers([{ key: 'url:https://p/1', arxivId: null, url: 'https://p/1' }, { key: 'url:https://p/2', arxivId: null, url: 'https://p/2' }]);
+      const [e1, e2] = await t.store.createEntries([
+        { editionId: shown.id, position: 4, paperKey: 'url:https://p/1', label: 'one', links: [] },
+        { editionId: hidden.id, position: 1, paperKey: 'url:https://p/2', label: 'two', links: [] },
+      ]);
+      const txt = (ownerKind: 'paper' | 'entry' | 'edition', ownerId: string, field: 'title' | 'intro' | 'abstract' | 'overview', lang: string, body: string) => ({ ownerKind, ownerId, field, lang, body, origin: 'imported' as const, model: null, promptVersion: null, status: 'approved' as const });
+      await t.store.putTexts([
+        txt('paper', 'url:https://p/1', 'abstract', 'ko', '검색용 언어 모델의 뇌 구조를 봅니다.'),
+        txt('paper', 'url:https://p/1', 'title', 'ko', '검색용 언어 모델'),
+        txt('paper', 'url:https://p/1', 'title', 'en', 'Searchable language models'),
+        txt('paper', 'url:https://p/1', 'title', 'ja', '検索用 モデル'),
+        txt('entry', String(e1!.id), 'intro', 'ko', '검색용 소개: 모델을 탈옥합니다.'),
+        txt('paper', 'url:https://p/2', 'title', 'ko', '검색용 숨은 모델'),
+        txt('entry', String(e2!.id), 'intro', 'ko', '검색용 숨은 소개'),
+        txt('edition', String(shown.id), 'overview', 'ko', '검색용 이번 주 개요'),
+      ]);
+      await t.store.recordPublication({ editionId: shown.id, lang: 'ko', channel: 'web', allowDrafts: false, publishedAt: '2030-01-14T00:00:00Z' });
+      // (other tests' published texts may match too: only this test's editions count here)
+      const find = async (...terms: string[]) => (await t.store.searchPublished(terms, { channel: 'web', limit: 20 })).filter((h) => h.edition.startDate >= '2030-01-07' && h.edition.startDate <= '2030-01-14').map((h) => [h.text.field, h.text.lang, h.edition.startDate, h.position]);
+      // titles before intros before abstracts; the hidden edition and the unpublished language never show
+      assert.deepEqual(await find('검색용'), [['title', 'ko', '2030-01-07', 4], ['intro', 'ko', '2030-01-07', 4], ['abstract', 'ko', '2030-01-07', 4], ['overview', 'ko', '2030-01-07', null]]);
+      assert.deepEqual(await find('모델'), [['title', 'ko', '2030-01-07', 4], ['intro', 'ko', '2030-01-07', 4], ['abstract', 'ko', '2030-01-07', 4]]);
+      assert.deepEqual(await find('뇌'), [['abstract', 'ko', '2030-01-07', 4]]);
+      assert.deepEqual(await find('탈옥', '검색용'), [['intro', 'ko', '2030-01-07', 4]]);
+      assert.deepEqual(await find('searchable'), [['title', 'en', '2030-01-07', 4]], 'English originals show beside every published language');
+      assert.deepEqual(await find('숨은'), []);
+      assert.deepEqual(await find('検索用'), []);
+      assert.deepEqual(await t.store.searchPublished(['검색용'], { channel: 'email', limit: 5 }), []);
+      // an edit is found by its new words only
+      const ref = { ownerKind: 'entry' as const, ownerId: String(e1!.id), field: 'intro' as const, lang: 'ko' };
+      const rev = (await t.store.getText(ref))!.revision!;
+      await t.store.saveText(ref, { body: '검색용 소개: 번역을 고쳤습니다.', expectedRevision: rev, by: 'a', at: 'now', reason: 'edit' });
+      assert.deepEqual(await find('탈옥'), []);
+      assert.deepEqual(await find('번역'), [['intro', 'ko', '2030-01-07', 4]]);
     });
 
     it('stores Korean and NFC text byte for byte', async () => {

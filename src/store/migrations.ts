@@ -1,5 +1,6 @@
 // Append-only migrations: add new ones at the end, never edit one that has shipped.
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { hangulGrams } from './grams.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -294,6 +295,18 @@ function migrations(engine: Engine): Record<string, Migration> {
           await sql`create function bump_site_state() returns trigger language plpgsql as $$ begin update site_state set version = version + 1 where id = 1; return null; end $$`.execute(db);
           for (const t of watched)
             await sql.raw(`create trigger ${t}_bumps_site after insert or update or delete on ${t} for each statement execute function bump_site_state()`).execute(db);
+        }
+      },
+    },
+    '0007_search_short': {
+      async up(db: Kysely<any>) {
+        if (engine !== 'sqlite') return;
+        // Hangul syllable pairs (src/store/grams.ts), kept by the store's writes; no content copy
+        await sql`create virtual table text_short using fts5(grams, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')`.execute(db);
+        const rows = await sql<{ id: number; body: string }>`select id, body from text`.execute(db);
+        for (let i = 0; i < rows.rows.length; i += 500) {
+          const part = rows.rows.slice(i, i + 500).map((r) => ({ rowid: Number(r.id), grams: hangulGrams(r.body) })).filter((r) => r.grams);
+          if (part.length) await db.insertInto('text_short').values(part).execute();
         }
       },
     },

@@ -17,6 +17,7 @@ import type {
   PaperInput,
   PaperMetadata,
   Publication,
+  PublishedHit,
   SaveTextResult,
   Store,
   StoredFinding,
@@ -27,6 +28,7 @@ import type {
 import type { Finding } from '../domain/check/types.js';
 import type { GlossaryTerm } from '../domain/glossary.js';
 import { textKey } from '../domain/text-policy.js';
+import { gramQuery, hangulGrams, HANGUL_ONLY } from './grams.js';
 import { PaperboyError } from '../errors.js';
 import type { CorrectionTable, Database, EditionTable, EditorTable, EntryLinkTable, FindingTable, LlmCallTable, PaperTable, TextTable } from './schema.js';
 
@@ -383,7 +385,7 @@ class Ops implements StoreOps {
     const last = new Map(ts.map((t) => [`${t.ownerKind}\u0000${t.ownerId}\u0000${t.field}\u0000${t.lang}`, t]));
     for (const part of chunks([...last.values()], 200)) {
       if (!part.length) continue;
-      await this.db
+      const written = await this.db
         .insertInto('text')
         .values(
           part.map((t) => ({
@@ -433,9 +435,20 @@ class Ops implements StoreOps {
             revision: sql<number>`text.revision + 1`,
           })),
         )
+        .returning(['id', 'body'])
         .execute()
         .catch(storeError);
+      await this.indexShort(written);
     }
+  }
+
+  /** Keeps SQLite's short-term index (src/store/grams.ts) in step with the bodies just written. */
+  private async indexShort(rows: Array<{ id: number; body: string }>): Promise<void> {
+    if (this.engine !== 'sqlite' || !rows.length) return;
+    const ids = rows.map((r) => Number(r.id));
+    await sql`delete from text_short where rowid in (${sql.join(ids)})`.execute(this.db).catch(storeError);
+    const values = rows.map((r) => ({ rowid: Number(r.id), grams: hangulGrams(r.body) })).filter((r) => r.grams);
+    if (values.length) await sql`insert into text_short (rowid, grams) values ${sql.join(values.map((v) => sql`(${v.rowid}, ${v.grams})`))}`.execute(this.db).catch(storeError);
   }
 
   async listGlossary(lang: string): Promise<GlossaryTerm[]> {
@@ -584,29 +597,86 @@ class Ops implements StoreOps {
     return r ? toFinding(r) : null;
   }
 
-  async searchTexts(terms: string[], limit: number): Promise<Array<Text & { id: number }>> {
+  async searchPublished(terms: string[], opts: { channel: string; limit: number; candidates?: number }): Promise<PublishedHit[]> {
     const clean = [...new Set(terms.map((t) => t.trim()).filter(Boolean))].slice(0, 8);
     if (!clean.length) return [];
-    // '!' escapes LIKE's wildcards on both engines (a backslash would need quoting rules of its own)
     const like = (t: string) => `%${t.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-    let rows: Array<Selectable<TextTable>>;
-    if (this.engine === 'sqlite') {
-      // FTS5's trigram tokenizer finds nothing for terms under three characters: those go to LIKE
-      const long = clean.filter((t) => [...t].length >= 3);
-      const short = clean.filter((t) => [...t].length < 3);
-      const match = long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
-      const shortSql = short.map((t) => sql`text.body like ${like(t)} escape '!'`);
-      const where = sql.join([...(match ? [sql`text_fts match ${match}`] : []), ...shortSql], sql` and `);
-      const q = match
-        ? sql<Selectable<TextTable>>`select text.* from text_fts join text on text.id = text_fts.rowid where ${where} order by bm25(text_fts) limit ${limit}`
-        : sql<Selectable<TextTable>>`select text.* from text where ${where} order by length(text.body) limit ${limit}`;
-      rows = (await q.execute(this.db).catch(storeError)).rows;
+    const candidates = Math.max(opts.limit, opts.candidates ?? 2000);
+    const pg = this.engine === 'postgres';
+    const ownerInt = pg ? sql`case when t.owner_id ~ '^[0-9]+$' then t.owner_id::integer end` : sql`cast(t.owner_id as integer)`;
+    const shownIn = sql`(p.lang = t.lang or t.lang = 'en') and p.channel = ${opts.channel}`;
+    // shown on a published edition: an entry's intro, a paper's texts through any of its entries, an edition's overview
+    // a CASE, not an OR: SQLite would otherwise drive the scan from the owner_kind index and sort
+    const published = sql`(case t.owner_kind
+      when 'entry' then exists (select 1 from entry e join publication p on p.edition_id = e.edition_id where e.id = ${ownerInt} and ${shownIn})
+      when 'paper' then exists (select 1 from entry e join publication p on p.edition_id = e.edition_id where e.paper_key = t.owner_id and ${shownIn})
+      when 'edition' then exists (select 1 from publication p where p.edition_id = ${ownerInt} and ${shownIn})
+      else ${pg ? sql`false` : sql`0`} end)`;
+    let from = sql`text t`;
+    // ordering by the driving index's own rowid lets it stream newest first and stop early
+    let newest = sql`t.id desc`;
+    const where: ReturnType<typeof sql>[] = [published];
+    if (pg) {
+      for (const term of clean) where.push(sql`t.body ilike ${like(term)} escape '!'`);
     } else {
-      const where = sql.join(clean.map((t) => sql`body ilike ${like(t)} escape '!'`), sql` and `);
-      const query = clean.join(' ');
-      rows = (await sql<Selectable<TextTable>>`select * from text where ${where} order by public.similarity(body, ${query}) desc, id limit ${limit}`.execute(this.db).catch(storeError)).rows;
+      // drive the scan from an index, newest first, so a common term stops after `candidates`
+      const long = clean.filter((t) => [...t].length >= 3);
+      const hangul = clean.filter((t) => [...t].length < 3 && HANGUL_ONLY.test(t));
+      const other = clean.filter((t) => [...t].length < 3 && !HANGUL_ONLY.test(t));
+      if (long.length) {
+        from = sql`text_fts join text t on t.id = text_fts.rowid`;
+        newest = sql`text_fts.rowid desc`;
+        where.push(sql`text_fts match ${long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ')}`);
+        for (const h of hangul) where.push(sql`t.id in (select rowid from text_short where text_short match ${gramQuery(h)})`);
+      } else if (hangul.length) {
+        from = sql`text_short join text t on t.id = text_short.rowid`;
+        newest = sql`text_short.rowid desc`;
+        where.push(sql`text_short match ${hangul.map(gramQuery).join(' AND ')}`);
+      }
+      for (const h of hangul) where.push(sql`t.body like ${like(h)} escape '!'`);
+      for (const o of other) where.push(sql`t.body like ${like(o)} escape '!'`);
     }
-    return rows.map((r) => ({ ...toText(r), id: Number(r.id) }));
+    // titles first, then intros, key messages, abstracts and overviews; newer before older
+    const rows = (
+      await sql<Selectable<TextTable>>`select * from (select t.* from ${from} where ${sql.join(where, sql` and `)} order by ${newest} limit ${candidates}) as hit
+        order by case field when 'title' then 0 when 'intro' then 1 when 'key_messages' then 2 when 'abstract' then 3 else 4 end, id desc limit ${opts.limit}`
+        .execute(this.db)
+        .catch(storeError)
+    ).rows;
+    if (!rows.length) return [];
+    // where each hit is shown: its entry's (or paper's newest) published edition and position
+    const entryIds = rows.filter((r) => r.owner_kind === 'entry').map((r) => Number(r.owner_id));
+    const paperKeys = rows.filter((r) => r.owner_kind === 'paper').map((r) => r.owner_id);
+    const shown =
+      entryIds.length || paperKeys.length
+        ? await this.db
+            .selectFrom('entry as e')
+            .innerJoin('edition as ed', 'ed.id', 'e.edition_id')
+            .innerJoin('publication as p', 'p.edition_id', 'e.edition_id')
+            .select(['e.id', 'e.paper_key', 'e.position', 'e.edition_id', 'ed.start_date', 'p.lang'])
+            .where('p.channel', '=', opts.channel)
+            .where((eb) => eb.or([...(entryIds.length ? [eb('e.id', 'in', entryIds)] : []), ...(paperKeys.length ? [eb('e.paper_key', 'in', paperKeys)] : [])]))
+            .orderBy('ed.start_date', 'desc')
+            .execute()
+            .catch(storeError)
+        : [];
+    const placed: Array<{ text: Text & { id: number }; editionId: number; position: number | null }> = [];
+    for (const r of rows) {
+      const text = { ...toText(r), id: Number(r.id) };
+      const langOk = (l: string) => l === r.lang || r.lang === 'en';
+      if (r.owner_kind === 'edition') {
+        placed.push({ text, editionId: Number(r.owner_id), position: null });
+        continue;
+      }
+      const at = shown.find((x) => langOk(x.lang) && (r.owner_kind === 'entry' ? Number(x.id) === Number(r.owner_id) : x.paper_key === r.owner_id));
+      if (at) placed.push({ text, editionId: Number(at.edition_id), position: Number(at.position) });
+    }
+    const ids = [...new Set(placed.map((h) => h.editionId))];
+    const editions = new Map((ids.length ? await this.db.selectFrom('edition').selectAll().where('id', 'in', ids).execute().catch(storeError) : []).map((e) => [Number(e.id), toEdition(e)]));
+    return placed.flatMap((h) => {
+      const e = editions.get(h.editionId);
+      return e ? [{ ...h, edition: { startDate: e.startDate, endDate: e.endDate } }] : [];
+    });
   }
 
   async recordPublication(p: Publication): Promise<boolean> {
@@ -670,6 +740,8 @@ class Ops implements StoreOps {
       .executeTakeFirst()
       .catch(storeError);
     if (Number(r.numUpdatedRows) === 0) return { saved: false, current: await this.getText(ref) };
+    const row = await this.whereText(this.db.selectFrom('text').select(['id', 'body']), ref).executeTakeFirst().catch(storeError);
+    if (row) await this.indexShort([row]);
     await this.db
       .insertInto('text_history')
       .values({
