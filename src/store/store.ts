@@ -62,10 +62,7 @@ function toPaper(r: Selectable<PaperTable>): Paper {
 
 function toText(r: Selectable<TextTable>): Text {
   return {
-    ownerKind: r.owner_kind as OwnerKind,
-    ownerId: r.owner_id,
-    field: r.field as TextField,
-    lang: r.lang,
+    ...refOf(r),
     body: r.body,
     origin: r.origin as Origin,
     model: r.model,
@@ -93,13 +90,15 @@ function toText(r: Selectable<TextTable>): Text {
   };
 }
 
+/** The (owner, field, language) columns every per-text table has. */
+function refOf(r: { owner_kind: string; owner_id: string; field: string; lang: string }): TextRef {
+  return { ownerKind: r.owner_kind as OwnerKind, ownerId: r.owner_id, field: r.field as TextField, lang: r.lang };
+}
+
 function toCorrection(r: Selectable<CorrectionTable>): Correction {
   return {
     id: Number(r.id),
-    ownerKind: r.owner_kind as OwnerKind,
-    ownerId: r.owner_id,
-    field: r.field as TextField,
-    lang: r.lang,
+    ...refOf(r),
     editionId: Number(r.edition_id),
     textRevision: Number(r.text_revision),
     sentence: Number(r.sentence),
@@ -778,10 +777,7 @@ class Ops implements StoreOps {
   async getTextHistory(ref: TextRef): Promise<TextVersion[]> {
     const rows = await this.whereText(this.db.selectFrom('text_history').selectAll(), ref).orderBy('id', 'desc').execute().catch(storeError);
     return rows.map((r) => ({
-      ownerKind: r.owner_kind as OwnerKind,
-      ownerId: r.owner_id,
-      field: r.field as TextField,
-      lang: r.lang,
+      ...refOf(r),
       revision: Number(r.revision),
       body: r.body,
       origin: r.origin as Origin,
@@ -922,10 +918,7 @@ class Ops implements StoreOps {
 function toFinding(r: Selectable<FindingTable>): StoredFinding {
   return {
     id: Number(r.id),
-    ownerKind: r.owner_kind as OwnerKind,
-    ownerId: r.owner_id,
-    field: r.field as TextField,
-    lang: r.lang,
+    ...refOf(r),
     textHash: r.text_hash,
     rule: r.rule,
     severity: r.severity as StoredFinding['severity'],
