@@ -618,22 +618,26 @@ class Ops implements StoreOps {
     if (pg) {
       for (const term of clean) where.push(sql`t.body ilike ${like(term)} escape '!'`);
     } else {
-      // drive the scan from an index, newest first, so a common term stops after `candidates`
+      // Drive the scan from the index whose matches are fewest (counted up to a cap), newest first,
+      // so a common term stops after `candidates`; the other terms are checked on the row itself.
       const long = clean.filter((t) => [...t].length >= 3);
       const hangul = clean.filter((t) => [...t].length < 3 && HANGUL_ONLY.test(t));
-      const other = clean.filter((t) => [...t].length < 3 && !HANGUL_ONLY.test(t));
-      if (long.length) {
-        from = sql`text_fts join text t on t.id = text_fts.rowid`;
-        newest = sql`text_fts.rowid desc`;
-        where.push(sql`text_fts match ${long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ')}`);
-        for (const h of hangul) where.push(sql`t.id in (select rowid from text_short where text_short match ${gramQuery(h)})`);
-      } else if (hangul.length) {
-        from = sql`text_short join text t on t.id = text_short.rowid`;
-        newest = sql`text_short.rowid desc`;
-        where.push(sql`text_short match ${hangul.map(gramQuery).join(' AND ')}`);
+      const drivers: Array<{ table: 'text_fts' | 'text_short'; match: string }> = [
+        ...(long.length ? [{ table: 'text_fts' as const, match: long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ') }] : []),
+        ...hangul.map((h) => ({ table: 'text_short' as const, match: gramQuery(h) })),
+      ];
+      let best: { table: 'text_fts' | 'text_short'; match: string; n: number } | null = null;
+      for (const d of drivers) {
+        const n = drivers.length === 1 ? 0 : Number((await sql<{ n: number }>`select count(*) as n from (select rowid from ${sql.table(d.table)} where ${sql.table(d.table)} match ${d.match} limit 20000)`.execute(this.db).catch(storeError)).rows[0]?.n ?? 0);
+        if (!best || n < best.n) best = { ...d, n };
       }
-      for (const h of hangul) where.push(sql`t.body like ${like(h)} escape '!'`);
-      for (const o of other) where.push(sql`t.body like ${like(o)} escape '!'`);
+      if (best) {
+        from = sql`${sql.table(best.table)} join text t on t.id = ${sql.table(best.table)}.rowid`;
+        newest = sql`${sql.table(best.table)}.rowid desc`;
+        where.push(sql`${sql.table(best.table)} match ${best.match}`);
+      }
+      // (the trigram index folds case beyond ASCII, as LIKE does not: its own terms keep its answer)
+      for (const term of clean) if (!(best?.table === 'text_fts' && long.includes(term))) where.push(sql`t.body like ${like(term)} escape '!'`);
     }
     // titles first, then intros, key messages, abstracts and overviews; newer before older
     const rows = (
