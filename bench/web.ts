@@ -222,7 +222,7 @@ async function scaleArchive(store: Store, db: SqliteDatabase.Database): Promise<
       await tx.putTexts(batch);
       // the archive: every added paper is an entry of a published weekly edition of ten
       const weeks = Array.from({ length: Math.ceil(papers.length / 10) }, (_, w) => {
-        const start = new Date(Date.UTC(1900, 0, 1) + ((from / 10 + w) * 7) * 86_400_000);
+        const start = new Date(Date.UTC(1800, 0, 6) + ((from / 10 + w) * 7) * 86_400_000);
         const iso = (d: Date) => d.toISOString().slice(0, 10);
         return { startDate: iso(start), endDate: iso(new Date(start.getTime() + 6 * 86_400_000)), title: `bench week ${from / 10 + w}`, source: 'bench', sourceRef: null, status: 'published' as const };
       });
