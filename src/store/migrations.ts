@@ -305,8 +305,25 @@ function migrations(engine: Engine): Record<string, Migration> {
         await sql`create virtual table text_short using fts5(grams, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0')`.execute(db);
         const rows = await sql<{ id: number; body: string }>`select id, body from text`.execute(db);
         for (let i = 0; i < rows.rows.length; i += 500) {
+          // (0008 replaces this table; what it holds here does not matter any more)
           const part = rows.rows.slice(i, i + 500).map((r) => ({ rowid: Number(r.id), grams: hangulGrams(r.body) })).filter((r) => r.grams);
           if (part.length) await db.insertInto('text_short').values(part).execute();
+        }
+      },
+    },
+    '0008_search_one_table': {
+      async up(db: Kysely<any>) {
+        if (engine !== 'sqlite') return;
+        // the body and its Hangul tokens in one trigram table, so FTS5 intersects them itself;
+        // kept by the store's writes (src/store/grams.ts), no copy of the text
+        for (const t of ['text_fts_insert', 'text_fts_delete', 'text_fts_update']) await sql.raw(`drop trigger if exists ${t}`).execute(db);
+        await sql`drop table if exists text_fts`.execute(db);
+        await sql`drop table if exists text_short`.execute(db);
+        await sql`create virtual table text_search using fts5(body, grams, content = '', contentless_delete = 1, tokenize = 'trigram')`.execute(db);
+        const rows = await sql<{ id: number; body: string }>`select id, body from text`.execute(db);
+        for (let i = 0; i < rows.rows.length; i += 500) {
+          const part = rows.rows.slice(i, i + 500).map((r) => ({ rowid: Number(r.id), body: r.body, grams: hangulGrams(r.body) }));
+          if (part.length) await db.insertInto('text_search').values(part).execute();
         }
       },
     },

@@ -28,7 +28,7 @@ import type {
 import type { Finding } from '../domain/check/types.js';
 import type { GlossaryTerm } from '../domain/glossary.js';
 import { textKey } from '../domain/text-policy.js';
-import { gramQuery, hangulGrams, HANGUL_ONLY } from './grams.js';
+import { bodyQuery, gramQuery, hangulGrams, HANGUL_ONLY } from './grams.js';
 import { PaperboyError } from '../errors.js';
 import type { CorrectionTable, Database, EditionTable, EditorTable, EntryLinkTable, FindingTable, LlmCallTable, PaperTable, TextTable } from './schema.js';
 
@@ -437,18 +437,17 @@ class Ops implements StoreOps {
         .returning(['id', 'body'])
         .execute()
         .catch(storeError);
-      await this.indexShort(written);
+      await this.indexSearch(written);
     }
   }
 
-  /** Keeps SQLite's short-term index (src/store/grams.ts) in step with the bodies just written. */
-  private async indexShort(rows: Array<{ id: number; body: string }>): Promise<void> {
+  /** Keeps SQLite's search index (src/store/grams.ts) in step with the bodies just written. */
+  private async indexSearch(rows: Array<{ id: number; body: string }>): Promise<void> {
     if (this.engine !== 'sqlite' || !rows.length) return;
-    const ids = rows.map((r) => Number(r.id));
-    await sql`delete from text_short where rowid in (${sql.join(ids)})`.execute(this.db).catch(storeError);
-    const values = rows.map((r) => ({ rowid: Number(r.id), grams: hangulGrams(r.body) })).filter((r) => r.grams);
-    if (values.length) await sql`insert into text_short (rowid, grams) values ${sql.join(values.map((v) => sql`(${v.rowid}, ${v.grams})`))}`.execute(this.db).catch(storeError);
+    await sql`delete from text_search where rowid in (${sql.join(rows.map((r) => Number(r.id)))})`.execute(this.db).catch(storeError);
+    await sql`insert into text_search (rowid, body, grams) values ${sql.join(rows.map((r) => sql`(${Number(r.id)}, ${r.body}, ${hangulGrams(r.body)})`))}`.execute(this.db).catch(storeError);
   }
+
 
   async listGlossary(lang: string): Promise<GlossaryTerm[]> {
     const rows = await this.db.selectFrom('glossary_term').selectAll().where('lang', '=', lang).orderBy('en_key').execute().catch(storeError);
@@ -618,26 +617,17 @@ class Ops implements StoreOps {
     if (pg) {
       for (const term of clean) where.push(sql`t.body ilike ${like(term)} escape '!'`);
     } else {
-      // Drive the scan from the index whose matches are fewest (counted up to a cap), newest first,
-      // so a common term stops after `candidates`; the other terms are checked on the row itself.
+      // one MATCH over the body's trigrams and the Hangul tokens: FTS5 intersects the terms and
+      // yields newest first, so a common term stops after `candidates`; other short terms (AI) scan
       const long = clean.filter((t) => [...t].length >= 3);
       const hangul = clean.filter((t) => [...t].length < 3 && HANGUL_ONLY.test(t));
-      const drivers: Array<{ table: 'text_fts' | 'text_short'; match: string }> = [
-        ...(long.length ? [{ table: 'text_fts' as const, match: long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ') }] : []),
-        ...hangul.map((h) => ({ table: 'text_short' as const, match: gramQuery(h) })),
-      ];
-      let best: { table: 'text_fts' | 'text_short'; match: string; n: number } | null = null;
-      for (const d of drivers) {
-        const n = drivers.length === 1 ? 0 : Number((await sql<{ n: number }>`select count(*) as n from (select rowid from ${sql.table(d.table)} where ${sql.table(d.table)} match ${d.match} limit 20000)`.execute(this.db).catch(storeError)).rows[0]?.n ?? 0);
-        if (!best || n < best.n) best = { ...d, n };
+      const indexed = [...long.map(bodyQuery), ...hangul.map(gramQuery)];
+      if (indexed.length) {
+        from = sql`text_search join text t on t.id = text_search.rowid`;
+        newest = sql`text_search.rowid desc`;
+        where.push(sql`text_search match ${indexed.join(' AND ')}`);
       }
-      if (best) {
-        from = sql`${sql.table(best.table)} join text t on t.id = ${sql.table(best.table)}.rowid`;
-        newest = sql`${sql.table(best.table)}.rowid desc`;
-        where.push(sql`${sql.table(best.table)} match ${best.match}`);
-      }
-      // (the trigram index folds case beyond ASCII, as LIKE does not: its own terms keep its answer)
-      for (const term of clean) if (!(best?.table === 'text_fts' && long.includes(term))) where.push(sql`t.body like ${like(term)} escape '!'`);
+      for (const term of clean) if (!long.includes(term) && !hangul.includes(term)) where.push(sql`t.body like ${like(term)} escape '!'`);
     }
     // titles first, then intros, key messages, abstracts and overviews; newer before older
     const rows = (
@@ -744,7 +734,7 @@ class Ops implements StoreOps {
       .catch(storeError);
     if (Number(r.numUpdatedRows) === 0) return { saved: false, current: await this.getText(ref) };
     const row = await this.whereText(this.db.selectFrom('text').select(['id', 'body']), ref).executeTakeFirst().catch(storeError);
-    if (row) await this.indexShort([row]);
+    if (row) await this.indexSearch([row]);
     await this.db
       .insertInto('text_history')
       .values({
