@@ -12,6 +12,18 @@ export interface OracleOptions {
   requireRel?: boolean;
   /** the page's CSP nonce: a `<script>` carrying it is the page's own and allowed */
   nonce?: string;
+  /**
+   * false for a page with no links of its own to other sites (the editors' desk): any `<a href>`
+   * to another origin is then injected (a dangling `<a href="https://evil/?` would carry the rest of
+   * the page, CSRF token included, to whoever follows it). Default true: allowed, with `requireRel`.
+   */
+  externalLinks?: boolean;
+  /**
+   * Same-origin path prefixes the page's own forms post to (e.g. `['/desk/']`): a `<form>` whose
+   * action is anywhere else was injected. Whatever this says, a form posting to another origin and
+   * a `formaction` attribute are always flagged (the site's own markup has neither).
+   */
+  formActions?: readonly string[];
 }
 
 /** Elements that run script, embed another document, or parse differently with scripting on (mXSS). */
@@ -50,35 +62,46 @@ function resolve(value: string, base: string): URL | null {
  * non-image `data:` URLs in any URL attribute, `<img>`/`<image>`/srcset from another origin,
  * `<link>` to another origin, `<meta http-equiv=refresh>`, `<a href>` with a scheme other than
  * http/https/mailto, external `<a href>` without rel noopener noreferrer nofollow, and
- * `target` without noopener.
+ * `target` without noopener, a `<form>` posting to another origin (or, with `opts.formActions`,
+ * outside those paths), a `formaction` attribute, and with `opts.externalLinks: false` any link to
+ * another origin.
  */
 export function dangerousNodes(html: string, origin: string, opts: OracleOptions = {}): string[] {
+  return dangerousNodesIn(parse(html), origin, opts);
+}
+
+/** dangerousNodes of a parsed document. */
+function dangerousNodesIn(doc: Document, origin: string, opts: OracleOptions): string[] {
   const requireRel = opts.requireRel ?? true;
   const base = new URL(origin);
-  const doc = parse(html);
   const found: string[] = [];
   const flag = (el: Element, why: string) => found.push(`${why}: ${describe(el)}`);
 
-  // getElementsByTagName, not querySelectorAll: jsdom's selector engine leaves a listener on the shared
-  // window per document, and those pile up (slower with every document)
-  for (const el of Array.from(doc.getElementsByTagName('*'))) {
+  for (const el of elements(doc)) {
     const tag = el.localName.toLowerCase();
-    if (tag === 'script') {
-      if (!(opts.nonce && el.getAttribute('nonce') === opts.nonce)) flag(el, 'script element');
-    } else if (FORBIDDEN_ELEMENTS.has(tag)) {
-      flag(el, `${tag} element`);
-    }
-    if (tag === 'meta' && /refresh/i.test(el.getAttribute('http-equiv') ?? '')) flag(el, 'meta refresh');
-
-    for (const attr of [...el.attributes]) {
+    // every attribute read once, by lower-cased qualified name (the first of a name, as getAttribute
+    // answers): a page of thousands of elements asked for ~20 names each through jsdom's wrappers
+    // took most of the oracle's time
+    const attrs = new Map<string, string>();
+    for (const attr of Array.from(el.attributes)) {
       const name = attr.name.toLowerCase();
+      if (!attrs.has(name)) attrs.set(name, attr.value);
       if (name.startsWith('on')) flag(el, `event handler ${name}`);
       if (name === 'srcdoc') flag(el, 'srcdoc');
       if (name === 'style' && /url\s*\(|expression\s*\(|behavior\s*:|-moz-binding/i.test(attr.value)) flag(el, 'style that loads or runs something');
     }
+    const get = (name: string) => attrs.get(name) ?? null;
+
+    if (tag === 'script') {
+      if (!(opts.nonce && get('nonce') === opts.nonce)) flag(el, 'script element');
+    } else if (FORBIDDEN_ELEMENTS.has(tag)) {
+      flag(el, `${tag} element`);
+    }
+    if (tag === 'meta' && /refresh/i.test(get('http-equiv') ?? '')) flag(el, 'meta refresh');
+    if (attrs.size === 0) continue;
 
     for (const name of URL_ATTRIBUTES) {
-      const value = el.getAttribute(name);
+      const value = get(name);
       if (value === null) continue;
       const url = resolve(value, base.href);
       if (!url) continue;
@@ -90,41 +113,82 @@ export function dangerousNodes(html: string, origin: string, opts: OracleOptions
     }
 
     if (tag === 'img' || tag === 'image' || tag === 'input' || tag === 'video' || tag === 'audio' || tag === 'source' || tag === 'track') {
-      const src = el.getAttribute('src') ?? el.getAttribute('href') ?? el.getAttribute('xlink:href');
+      const src = get('src') ?? get('href') ?? get('xlink:href');
       const url = src === null ? null : resolve(src, base.href);
       if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.origin !== base.origin) flag(el, 'external image or media');
-      if (el.hasAttribute('srcset')) {
-        for (const part of (el.getAttribute('srcset') ?? '').split(',')) {
+      if (attrs.has('srcset')) {
+        for (const part of (get('srcset') ?? '').split(',')) {
           const u = resolve(part.trim().split(/\s+/)[0] ?? '', base.href);
           if (u && u.origin !== base.origin) flag(el, 'external srcset');
         }
       }
     }
+    if (tag === 'form') {
+      // no action: the form posts to the page's own address, which is the page's own business
+      const action = get('action');
+      const url = action === null ? null : resolve(action, base.href);
+      if (url && url.origin !== base.origin) flag(el, 'form posting to another origin');
+      else if (url && opts.formActions && !opts.formActions.some((p) => url.pathname.startsWith(p))) flag(el, `form posting outside ${opts.formActions.join(' ')}`);
+    }
+    if (attrs.has('formaction')) flag(el, 'formaction attribute');
     if (tag === 'link') {
-      const url = resolve(el.getAttribute('href') ?? '', base.href);
+      const url = resolve(get('href') ?? '', base.href);
       if (url && url.origin !== base.origin) flag(el, 'link element to another origin');
     }
 
-    if ((tag === 'a' || tag === 'area') && el.hasAttribute('href')) {
-      const url = resolve(el.getAttribute('href') ?? '', base.href);
+    if ((tag === 'a' || tag === 'area') && attrs.has('href')) {
+      const url = resolve(get('href') ?? '', base.href);
       if (url && !LINK_SCHEMES.has(url.protocol)) {
         if (!SCRIPT_SCHEMES.has(url.protocol) && url.protocol !== 'data:') flag(el, `link scheme ${url.protocol} (only http, https, mailto)`);
       } else if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.origin !== base.origin) {
-        const rel = new Set((el.getAttribute('rel') ?? '').toLowerCase().split(/\s+/));
+        const rel = new Set((get('rel') ?? '').toLowerCase().split(/\s+/));
         const missing = REQUIRED_REL.filter((r) => !rel.has(r));
         if (requireRel && missing.length) flag(el, `external link without rel ${missing.join(' ')}`);
+        if (opts.externalLinks === false) flag(el, 'link to another origin on a page that has none of its own');
       }
-      const rel = (el.getAttribute('rel') ?? '').toLowerCase();
-      if (el.hasAttribute('target') && !/\bnoopener\b/.test(rel)) flag(el, 'target without noopener');
+      const rel = (get('rel') ?? '').toLowerCase();
+      if (attrs.has('target') && !/\bnoopener\b/.test(rel)) flag(el, 'target without noopener');
       if (/\bopener\b/.test(rel)) flag(el, 'rel=opener');
     }
   }
   return found;
 }
 
+/**
+ * Every element of the document in tree order, walked by hand. Not querySelectorAll (jsdom's
+ * selector engine leaves a listener on the shared window per document, and those pile up), and not
+ * an HTMLCollection either: jsdom's collection proxy looks up named items (ids, names) on every
+ * index read, quadratic on a page with thousands of ids (the desk's review page took 12 s).
+ */
+function* elements(doc: Document): Generator<Element> {
+  let el: Element | null = doc.documentElement;
+  while (el) {
+    yield el;
+    if (el.firstElementChild) {
+      el = el.firstElementChild;
+      continue;
+    }
+    while (el && !el.nextElementSibling) el = el.parentElement;
+    el = el?.nextElementSibling ?? null;
+  }
+}
+
 /** Text content with whitespace collapsed, for "renders literally" checks. */
 export function visibleText(html: string): string {
-  return (parse(html).body?.textContent ?? '').replace(/\s+/g, ' ');
+  return textOf(parse(html));
+}
+
+const textOf = (doc: Document) => (doc.body?.textContent ?? '').replace(/\s+/g, ' ');
+
+/** One oracle request on one parse: dangerous nodes, then the `literals` missing from the text. */
+export function inspect(req: OracleRequest): string[] {
+  const doc = parse(req.html);
+  const found = dangerousNodesIn(doc, req.origin, req.opts ?? {});
+  if (req.literals?.length) {
+    const text = textOf(doc);
+    for (const l of req.literals) if (!text.includes(l.replace(/\s+/g, ' '))) found.push(`not rendered literally: ${JSON.stringify(l)}`);
+  }
+  return found;
 }
 
 let shared: JSDOM | null = null;

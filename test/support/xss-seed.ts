@@ -31,9 +31,11 @@ export function addDays(date: string, days: number): string {
 
 /**
  * Writes the payloads through the Store API in editions of `perEdition` entries, starting on
- * `firstMonday`, and publishes each on the web in Korean (drafts allowed).
+ * `firstMonday`, and publishes each on the web in Korean (drafts allowed). `koTitle` gives the
+ * Korean title of the g-th payload's paper (default: the payload, with ` (제목)` after every other).
  */
-export async function seedThroughStore(store: Store, payloads: readonly XssPayload[], opts: { firstMonday?: string; perEdition?: number; publishedAt?: Date } = {}): Promise<SeededEdition[]> {
+export async function seedThroughStore(store: Store, payloads: readonly XssPayload[], opts: { firstMonday?: string; perEdition?: number; publishedAt?: Date; koTitle?: (payload: string, g: number) => string } = {}): Promise<SeededEdition[]> {
+  const koTitle = opts.koTitle ?? ((payload: string, g: number) => (g % 2 === 0 ? `${payload} (제목)` : payload));
   const perEdition = opts.perEdition ?? 10;
   const firstMonday = opts.firstMonday ?? '2024-01-01';
   const publishedAt = (opts.publishedAt ?? new Date('2024-12-01T00:00:00Z')).getTime();
@@ -83,7 +85,7 @@ export async function seedThroughStore(store: Store, payloads: readonly XssPaylo
         // titles (the inline path): every other paper has no English title, so the entry's
         // upstream label is its heading; the Korean title is the payload, so either one shows
         if (g % 2 === 0) texts.push(text('paper', paper, 'title', 'en', p.payload, p.payload));
-        texts.push(text('paper', paper, 'title', 'ko', g % 2 === 0 ? `${p.payload} (제목)` : p.payload, p.payload));
+        texts.push(text('paper', paper, 'title', 'ko', koTitle(p.payload, g), p.payload));
         // one block field per payload (the block path is the same for all of them), in English
         // and in Korean; the Korean one differs, so the Korean page shows both
         const [owner, ownerId, field] = ([['entry', entryId, 'intro'], ['paper', paper, 'abstract'], ['paper', paper, 'key_messages']] as const)[g % 3]!;

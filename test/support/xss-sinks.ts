@@ -25,6 +25,10 @@ export interface Render {
   requireRel?: boolean;
   /** check that `literal` payloads appear in the page text unchanged */
   checkLiterals?: boolean;
+  /** false for a page with no links of its own to other sites (the desk): any is injected */
+  externalLinks?: boolean;
+  /** the path prefixes the page's own forms post to (any other form was injected) */
+  formActions?: readonly string[];
 }
 
 export interface Violation {
@@ -37,7 +41,7 @@ export interface Violation {
 /** Oracle 1 on one render, on the oracle worker; null when it is clean. */
 export async function checkRender(oracle: OracleWorker, r: Render): Promise<Violation | null> {
   const literals = r.checkLiterals ? r.payloads.filter((p) => p.literal).map((p) => p.payload) : [];
-  const found = await oracle.check({ html: r.html, origin: r.origin, opts: { requireRel: r.requireRel ?? true }, literals });
+  const found = await oracle.check({ html: r.html, origin: r.origin, opts: { requireRel: r.requireRel ?? true, externalLinks: r.externalLinks, formActions: r.formActions }, literals });
   return found.length ? { sink: r.sink, label: r.label, found, payloads: r.payloads } : null;
 }
 
@@ -190,10 +194,13 @@ interface Recorded {
 }
 
 /**
- * The app behind a recorder: the first GET of a path (the collect step, over HTTP) renders it and
- * keeps the exact status, headers and bytes; later GETs (the browser) get those again instead of
- * a second render. Also serves `/__xss/blank` (an empty page to write documents into) and
- * `/__xss/render/N` (standalone documents, e.g. renderEdition output, with no headers).
+ * The app behind a recorder: the first GET of a path with a given Cookie header (the collect step,
+ * over HTTP) renders it and keeps the exact status, headers and bytes; later GETs of it with the
+ * same cookies (the browser, logged in to the desk with the same session) get those again instead
+ * of a second render; a GET with other cookies (none: a visitor who is not logged in) is rendered
+ * afresh. Also serves `/__xss/blank` (an empty page to write documents into) and
+ * `/__xss/render/N` (standalone documents, e.g. renderEdition output or the answer to a POST,
+ * with no headers).
  */
 export function recordingApp(app: Pick<Hono, 'fetch'>, standalone: string[]): Hono {
   const recorded = new Map<string, Recorded>();
@@ -205,7 +212,7 @@ export function recordingApp(app: Pick<Hono, 'fetch'>, standalone: string[]): Ho
   });
   wrapper.all('*', async (c) => {
     const url = new URL(c.req.url);
-    const key = url.pathname + url.search;
+    const key = `${url.pathname}${url.search}\u0000${c.req.header('cookie') ?? ''}`;
     const hit = c.req.method === 'GET' ? recorded.get(key) : undefined;
     if (hit) return new Response(hit.body.slice(), { status: hit.status, headers: hit.headers });
     const res = await app.fetch(c.req.raw);
@@ -233,4 +240,35 @@ export function feedItems(kind: 'rss' | 'atom' | 'json', body: string): Array<{ 
     return list(at(xml, 'rss', 'channel', 'item')).map((i) => ({ link: String(i.link ?? ''), html: [i['content:encoded'], i.description, i.title].flatMap(strings) }));
   }
   return list(at(xml, 'feed', 'entry')).map((e) => ({ link: String(list(e.link)[0]?.['@_href'] ?? e.id ?? ''), html: [e.content, e.summary, e.title].flatMap(strings) }));
+}
+
+/**
+ * What is wrong with the security headers of one HTML answer (empty when nothing): a CSP with
+ * `frame-ancestors 'none'` and `base-uri 'none'` that lets no inline or foreign script run,
+ * `x-content-type-options: nosniff`, `referrer-policy: no-referrer`; desk pages also
+ * `cache-control: no-store` (they carry a CSRF token and unpublished texts).
+ */
+export function securityHeaderProblems(headers: Headers, opts: { desk: boolean }): string[] {
+  const out: string[] = [];
+  const csp = headers.get('content-security-policy');
+  if (!csp) out.push('no content-security-policy header');
+  else {
+    const directives = new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .filter((d) => d[0])
+        .map(([name, ...values]) => [name!.toLowerCase(), values] as const),
+    );
+    const has = (name: string, value: string) => directives.get(name)?.includes(value) ?? false;
+    if (!has('frame-ancestors', "'none'")) out.push(`CSP without frame-ancestors 'none': ${csp}`);
+    if (!has('base-uri', "'none'")) out.push(`CSP without base-uri 'none': ${csp}`);
+    const script = directives.get('script-src-elem') ?? directives.get('script-src') ?? directives.get('default-src');
+    if (!script) out.push(`CSP does not restrict scripts (no script-src, no default-src): ${csp}`);
+    else if (script.some((v) => /^'unsafe-(inline|eval|hashes)'$|^\*$|^https?:$|^data:$/i.test(v))) out.push(`CSP lets inline or foreign scripts run: ${csp}`);
+  }
+  if (headers.get('x-content-type-options')?.toLowerCase() !== 'nosniff') out.push(`x-content-type-options is ${JSON.stringify(headers.get('x-content-type-options'))}, not nosniff`);
+  if (headers.get('referrer-policy')?.toLowerCase() !== 'no-referrer') out.push(`referrer-policy is ${JSON.stringify(headers.get('referrer-policy'))}, not no-referrer`);
+  if (opts.desk && !/(^|,)\s*no-store\s*(,|$)/i.test(headers.get('cache-control') ?? '')) out.push(`a desk page with cache-control ${JSON.stringify(headers.get('cache-control'))}, not no-store`);
+  return out;
 }
