@@ -9,10 +9,13 @@
 //  - the editor opens the desk's review pages (pending corrections, findings with marks,
 //    provenance with payload model names), edits texts to payloads (the re-rendered review page;
 //    the text is then the editor's), saves over a stale revision (the 409 page shows both wordings,
-//    the current one a payload, the editor's three more),
+//    two payloads each),
 //    accepts and rejects the corrections, and dismisses findings with payloads as the reasons;
 //  - the public edition and paper pages then show the accepted wordings and the earlier ones.
 // Every answer is a `Render` for both oracles; every HTML answer's security headers are checked.
+// All of it runs in a worker thread (startDeskSite, xss-desk-worker.ts), with its own store and
+// server, so the desk's renders overlap with the public site's on the main thread.
+import { Worker } from 'node:worker_threads';
 import type { Hono } from 'hono';
 import { splitSentences } from '../../src/domain/sentences.js';
 import type { GlossaryTerm } from '../../src/domain/glossary.js';
@@ -143,6 +146,7 @@ export interface DeskStats {
   reviewPages: number;
   marks: number;
   pendingShown: number;
+  /** payloads the editor saved as (part of) a text's wording */
   saved: number;
   conflicts: number;
   accepted: number;
@@ -240,23 +244,26 @@ export async function collectDeskRenders(flow: DeskFlow): Promise<DeskStats> {
   }
 
   step('review');
-  // 3. edits: every payload becomes the wording of its entry's block text (re-checked, now the
-  //    editor's); every fourth text is then saved again over the revision the editor saw, with the
-  //    next three payloads: the 409 page shows both wordings
+  // 3. edits: every other entry's block text becomes two payloads, its own and the next one's, as
+  //    two paragraphs (re-checked, now the editor's; the other texts keep their drafts' provenance);
+  //    every fourth text is then saved again over the revision the editor saw, with the two
+  //    payloads after those: the 409 page shows both wordings
   const after = new Map<number, string>();
   for (const [g, it] of items.entries()) {
+    if (g % 2 !== 0) continue;
     const { ref } = it.block;
     const fields = { lang: 'ko', kind: ref.ownerKind, owner: ref.ownerId, field: ref.field, revision: String(it.block.text.revision ?? 1) };
     const path = `/desk/editions/${it.edition.startDate}/texts/save`;
-    const saved = await request('desk review after edits', path, [it.payload], 303, { method: 'POST', fields: { ...fields, body: it.payload.payload } });
+    const mine = items.slice(g, g + 2).map((x) => x.payload);
+    const saved = await request('desk review after edits', path, mine, 303, { method: 'POST', fields: { ...fields, body: mine.map((x) => x.payload).join('\n\n') } });
     const location = saved.res.headers.get('location') ?? '';
     if (saved.res.status === 303 && location.startsWith(`/desk/editions/${it.edition.startDate}?lang=ko&done=saved`)) {
-      stats.saved++;
+      stats.saved += mine.length;
       after.set(it.edition.editionId, location.replace(/#.*$/, ''));
     }
-    const theirs = items.slice(g + 1, g + 4).map((x) => x.payload);
+    const theirs = items.slice(g + 2, g + 4).map((x) => x.payload);
     if (g % 4 === 0 && theirs.length) {
-      const payloads = [it.payload, ...theirs];
+      const payloads = [...mine, ...theirs];
       const conflict = await request('desk conflict 409', path, payloads, 409, { method: 'POST', fields: { ...fields, body: theirs.map((x) => x.payload).join('\n\n') } });
       stats.conflicts++;
       flow.add(deskRender('desk conflict 409', `${conflict.label} ${payloads.map((x) => x.id).join(' / ')}`, conflict.body, payloads, flow.standalone(conflict.body)));
@@ -265,14 +272,14 @@ export async function collectDeskRenders(flow: DeskFlow): Promise<DeskStats> {
 
   step('edit');
   // 4. the corrections: every other one accepted (the payload replaces the title's first sentence;
-  //    the old title goes into the history), a quarter rejected, a quarter left pending (the review
+  //    the old title goes into the history), an eighth rejected, the rest left pending (the review
   //    page after the edits shows them again)
   const byEdition = new Map(flow.editions.map((e) => [e.editionId, e]));
   const which = new Map(items.map((it, g) => [it.title.ref.ownerId, g]));
   for (const c of pending) {
     const g = which.get(c.ownerId) ?? 0;
     const e = byEdition.get(c.editionId)!;
-    if (g % 4 === 3) continue;
+    if (g % 4 === 3 || g % 8 === 5) continue;
     const decision = g % 2 === 0 ? 'accept' : 'reject';
     const r = await request('desk review after edits', `/desk/editions/${e.startDate}/corrections/${c.id}`, [items[g]!.payload], 303, { method: 'POST', fields: { lang: 'ko', decision } });
     const done = /[?&]done=(\w+)/.exec(r.res.headers.get('location') ?? '')?.[1];
@@ -330,4 +337,82 @@ export async function collectDeskRenders(flow: DeskFlow): Promise<DeskStats> {
   }
   step('public');
   return stats;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The desk's site in a worker thread
+
+export interface DeskSiteOptions {
+  firstMonday: string;
+  perEdition: number;
+  paperPageEvery: number;
+  /** the app's base URL (absolute links, allowed origins) */
+  baseUrl: string;
+}
+
+export type DeskSiteMessage =
+  | { type: 'ready'; url: string; session: DeskSession; editions: SeededEdition[]; items: number; published: number }
+  | { type: 'render'; render: Render; as?: 'desk' }
+  | { type: 'problem'; violation: Violation }
+  | { type: 'done'; stats: DeskStats }
+  | { type: 'closed' }
+  | { type: 'error'; message: string };
+
+export interface DeskSite {
+  /** the served desk site, e.g. http://127.0.0.1:41235 */
+  url: string;
+  /** the editor's session (the worker logged in) */
+  session: DeskSession;
+  /** the desk's editions and their payloads */
+  editions: SeededEdition[];
+  /** payloads seeded */
+  items: number;
+  /** web publications in the desk's store */
+  published: number;
+  /** runs collectDeskRenders in the worker; its renders and problems come to `add` and `problem` as they are made */
+  run(add: DeskFlow['add'], problem: DeskFlow['problem']): Promise<DeskStats>;
+  close(): Promise<void>;
+}
+
+/**
+ * Seeds the desk's store, serves its app and logs the editor in, in a worker thread (through tsx,
+ * as the tests run); resolves when the site is up.
+ */
+export function startDeskSite(opts: DeskSiteOptions): Promise<DeskSite> {
+  const entry = new URL('./xss-desk-worker.ts', import.meta.url).href;
+  const worker = new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`, { eval: true, workerData: opts });
+  let listener: ((m: DeskSiteMessage) => void) | null = null;
+  let failed: ((e: Error) => void) | null = null;
+  worker.on('message', (m: DeskSiteMessage) => listener?.(m));
+  worker.on('error', (e) => failed?.(e));
+  const expect = <T>(handle: (m: DeskSiteMessage, resolve: (v: T) => void) => void) =>
+    new Promise<T>((resolve, reject) => {
+      failed = reject;
+      listener = (m) => (m.type === 'error' ? reject(new Error(`desk worker: ${m.message}`)) : handle(m, resolve));
+    });
+  return expect<DeskSite>((m, resolve) => {
+    if (m.type !== 'ready') return;
+    resolve({
+      url: m.url,
+      session: m.session,
+      editions: m.editions,
+      items: m.items,
+      published: m.published,
+      run(add, problem) {
+        const done = expect<DeskStats>((x, finish) => {
+          if (x.type === 'render') add(x.render, x.as);
+          else if (x.type === 'problem') problem(x.violation);
+          else if (x.type === 'done') finish(x.stats);
+        });
+        worker.postMessage({ type: 'run' });
+        return done;
+      },
+      async close() {
+        const closed = expect<void>((x, finish) => x.type === 'closed' && finish());
+        worker.postMessage({ type: 'close' });
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 5000))]).catch(() => {});
+        await worker.terminate();
+      },
+    });
+  });
 }

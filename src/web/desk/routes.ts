@@ -50,7 +50,7 @@ const LoginForm = z.object({ email: z.string().max(1000).default(''), password: 
 const FLASH: Record<string, (n: number, m: number, why: string) => { text: string; bad: boolean }> = {
   saved: () => ({ text: 'Saved and checked again; the findings below are for the new wording.', bad: false }),
   approved: () => ({ text: 'Approved.', bad: false }),
-  'not-approved': (_n, _m, why) => ({ text: `Not approved: ${SKIP_WHY[why] ?? 'it changed'}.`, bad: true }),
+  'not-approved': (_n, _m, why) => ({ text: `Not approved: ${Object.hasOwn(SKIP_WHY, why) ? SKIP_WHY[why] : 'it changed'}.`, bad: true }),
   'approved-clean': (n, m) => ({ text: `${n} text(s) approved.${m ? ` ${m} left as they were: open errors, unchecked, or changed since the page was loaded.` : ''}`, bad: false }),
   dismissed: () => ({ text: 'Finding dismissed; who and why are recorded.', bad: false }),
   accepted: () => ({ text: "Reader's correction accepted; the text was checked again and its old wording kept in the history.", bad: false }),
