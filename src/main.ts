@@ -9,8 +9,20 @@ import type { Store } from './ports.js';
 import { createArxivClient } from './sources/arxiv/client.js';
 import { createFetcher } from './sources/fetch-input.js';
 import { openStore } from './store/open.js';
+import { createEmlMailer } from './channels/email/eml.js';
+import { createSmtpMailer } from './channels/email/smtp.js';
+import { join, resolve } from 'node:path';
 
-export function makeDeps(config: Config, io: Io, interrupt?: AbortSignal): Deps {
+/** Sender, links and list headers of every mail; refuses SMTP without a sender address. */
+export function mailSettings(config: Config): ReturnType<Deps['mailSettings']> {
+  if (config.smtpUrl && !config.mailFrom) throw new PaperboyError('CONFIG_INVALID', 'PAPERBOY_MAIL_FROM must be set when PAPERBOY_SMTP_URL is (the address mails come from, e.g. "Paper digest <digest@example.org>")');
+  const host = new URL(config.baseUrl).hostname;
+  const from = config.mailFrom ?? `paperboy <paperboy@${host.includes('.') && !/^[\d.]+$/.test(host) ? host : 'localhost'}>`;
+  const address = /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
+  return { from, baseUrl: config.baseUrl, listId: `paperboy.${host}`, unsubscribeMailto: address, timezone: config.timezone, emlDir: config.smtpUrl ? null : resolve(join(config.dataDir, 'mail')) };
+}
+
+export function makeDeps(config: Config, io: Io, interrupt?: AbortSignal, env: Record<string, string | undefined> = {}): Deps {
   let store: Promise<Store> | undefined;
   return {
     config,
@@ -28,6 +40,13 @@ export function makeDeps(config: Config, io: Io, interrupt?: AbortSignal): Deps 
       }
       return createLlm({ provider: config.llmProvider, baseUrl: config.llmUrl, model: config.llmModel, apiKey: config.llmApiKey, timeoutMs: config.llmTimeoutMs, maxRetries: config.llmRetries, backoffBaseMs: config.llmBackoffMs });
     },
+    mailer: () => {
+      const settings = mailSettings(config);
+      if (!config.smtpUrl) return createEmlMailer(settings.emlDir!);
+      return createSmtpMailer({ url: config.smtpUrl, from: settings.from, maxConnections: config.mailConcurrency, timeoutMs: config.mailTimeoutMs });
+    },
+    mailSettings: () => mailSettings(config),
+    failpoint: env.PAPERBOY_FAILPOINT,
     interrupt,
     now: () => new Date(),
     async close() {
@@ -52,7 +71,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.err(describeError(e, debug));
     return exitCodeOf(e);
   }
-  return runCli(argv.length ? argv : ['--help'], () => makeDeps(config, io, interrupt), io, debug || config.debug);
+  return runCli(argv.length ? argv : ['--help'], () => makeDeps(config, io, interrupt, env), io, debug || config.debug);
 }
 
 const isEntry = process.argv[1] && /(?:main\.(?:ts|js)|paperboy(?:\.js)?)$/.test(process.argv[1]);
@@ -74,6 +93,8 @@ if (isEntry) {
     controller.abort();
     process.once('SIGINT', () => process.exit(130));
   });
+  // a service manager's stop: the same clean stop (the worker finishes the mails in flight)
+  process.once('SIGTERM', () => controller.abort());
   main(process.argv.slice(2), process.env, io, controller.signal).then(
     (code) => {
       process.exitCode = code;

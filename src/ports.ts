@@ -2,6 +2,7 @@
 import type { Edition, EditionStatus, Entry, IsoDate, Link, OwnerKind, Paper, Text, TextField, TextInput } from './domain/types.js';
 import type { GlossaryTerm } from './domain/glossary.js';
 import type { Finding } from './domain/check/types.js';
+import type { DeliveryKind, DeliveryStatus, Preferences, Subscriber, SubscriberStatus } from './domain/subscriber.js';
 
 export interface EditionSummary extends Edition {
   entryCount: number;
@@ -223,7 +224,93 @@ export interface StoreOps {
 
   /** bumped by every write to what the public site shows, from any process */
   siteVersion(): Promise<number>;
+
+  findSubscriber(q: { email: string } | { token: string } | { confirmToken: string } | { id: number }): Promise<StoredSubscriber | null>;
+  /** null when the address is already there */
+  insertSubscriber(s: NewSubscriber): Promise<StoredSubscriber | null>;
+  updateSubscriber(id: number, patch: SubscriberPatch, at: string): Promise<void>;
+  /** adds the addresses that are new; never changes an existing subscriber (nor brings back one who left) */
+  importSubscribers(rows: NewSubscriber[]): Promise<{ inserted: number; existing: number }>;
+  /** removes the subscriber and their deliveries; false when unknown */
+  deleteSubscriber(id: number): Promise<boolean>;
+  subscriberCounts(): Promise<Record<SubscriberStatus, number>>;
+
+  /** one delivery per eligible subscriber (confirmed, this frequency and language), in one statement; returns how many are new */
+  enqueueDeliveries(audience: Audience, at: string): Promise<number>;
+  /** a confirmation mail for one subscriber */
+  enqueueConfirmation(subscriberId: number, n: number, at: string): Promise<void>;
+  /** marks up to `limit` due deliveries as in flight for this worker and returns them (SKIP LOCKED on PostgreSQL) */
+  claimDeliveries(workerId: string, now: string, limit: number): Promise<ClaimedDelivery[]>;
+  /** records what became of a claimed delivery; false when this worker no longer holds it */
+  finishDelivery(id: number, workerId: string, outcome: DeliveryOutcome): Promise<boolean>;
+  /** deliveries in flight, with who holds them (to find those a dead worker left) */
+  inFlightDeliveries(): Promise<Array<{ id: number; claimedBy: string; claimedAt: string }>>;
+  /** puts in-flight deliveries back in the queue as they were; returns how many */
+  releaseDeliveries(ids: number[]): Promise<number>;
+  /** cancels the subscriber's deliveries not yet in flight; returns how many */
+  cancelDeliveries(subscriberId: number, at: string): Promise<number>;
+  deliveryCounts(q: { ref?: string; editionId?: number }): Promise<Record<DeliveryStatus, number>>;
+  deliveriesOf(subscriberId: number): Promise<DeliveryRow[]>;
+  /** when the earliest pending delivery is due, or null when none is pending */
+  nextDeliveryDue(): Promise<string | null>;
+  /** entries of these editions created in [from, to) */
+  entryIdsCreatedBetween(editionIds: number[], from: string, to: string): Promise<number[]>;
+  /** false when the event was already recorded */
+  recordMailEvent(e: { id: string; address: string; type: string; receivedAt: string }): Promise<boolean>;
 }
+
+export interface StoredSubscriber extends Subscriber {
+  confirmToken: string | null;
+  confirmExpiresAt: string | null;
+  confirmSentAt: string | null;
+  confirmDay: string | null;
+  confirmDayCount: number;
+  softBounces: number;
+  updatedAt: string;
+}
+
+export interface NewSubscriber extends Preferences {
+  email: string;
+  status: 'pending' | 'confirmed';
+  source: 'form' | 'import';
+  token: string;
+  at: string;
+}
+
+export type SubscriberPatch = Partial<
+  Preferences &
+    Pick<StoredSubscriber, 'status' | 'confirmToken' | 'confirmExpiresAt' | 'confirmSentAt' | 'confirmDay' | 'confirmDayCount' | 'softBounces' | 'confirmedAt' | 'leftAt'>
+>;
+
+export type Audience = { kind: 'edition'; editionId: number; lang: string } | { kind: 'daily'; day: string; lang: string };
+
+export interface DeliveryRow {
+  id: number;
+  subscriberId: number;
+  ref: string;
+  kind: DeliveryKind;
+  editionId: number | null;
+  day: string | null;
+  lang: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  claimedBy: string | null;
+  acceptedAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+}
+
+/** A delivery in flight, with what is needed to write it. */
+export interface ClaimedDelivery extends DeliveryRow {
+  subscriber: Pick<StoredSubscriber, 'email' | 'token' | 'show' | 'lang' | 'frequency' | 'status' | 'confirmToken'>;
+}
+
+export type DeliveryOutcome =
+  | { status: 'accepted'; at: string }
+  /** a temporary failure: tried again at nextAttemptAt */
+  | { status: 'pending'; attempts: number; nextAttemptAt: string; error: string }
+  | { status: 'bounced' | 'failed' | 'cancelled'; attempts: number; error: string };
 
 export interface Store extends StoreOps {
   readonly engine: 'sqlite' | 'postgres';
@@ -306,4 +393,37 @@ export interface Llm {
   readonly provider: string;
   readonly model: string;
   generate<T>(req: LlmRequest<T>): Promise<LlmResult<T>>;
+}
+
+/** One e-mail ready to hand to an SMTP server (or to write as an .eml file). */
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** `<…@…>`, stable per delivery: a re-send after a crash carries the same one */
+  messageId: string;
+  /** extra headers, e.g. List-Unsubscribe, List-Unsubscribe-Post, List-Id */
+  headers: Record<string, string>;
+}
+
+/**
+ * Why a mail was not accepted. temporary: a 4xx answer, a reset or a timeout (retry later);
+ * permanent: a 5xx answer for this recipient (never retry); unavailable: the server cannot be
+ * used at all (refused connection, failed login): stop sending until it is back.
+ */
+export type MailFailureKind = 'temporary' | 'permanent' | 'unavailable';
+
+export interface MailFailure extends Error {
+  kind: MailFailureKind;
+  /** the SMTP reply code, when the server answered */
+  smtpCode: number | null;
+}
+
+/** Sends mail; `send` resolves only after the server accepted it (250), else rejects with a MailFailure. */
+export interface Mailer {
+  readonly kind: 'smtp' | 'eml';
+  send(mail: OutgoingMail): Promise<{ response: string }>;
+  close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // What a command needs; src/main.ts builds the real ones, tests may build their own.
 import type { Config } from '../config/options.js';
-import type { Fetcher, Llm, Store } from '../ports.js';
+import type { Fetcher, Llm, Mailer, Store } from '../ports.js';
+import type { MailSettings } from '../pipeline/deliver.js';
 import type { ArxivSource } from '../pipeline/enrich.js';
 import { usage } from '../errors.js';
 
@@ -24,6 +25,12 @@ export interface Deps {
   arxiv(onProgress: (done: number, total: number) => void): ArxivSource;
   /** the configured LLM; throws LLM_NOT_CONFIGURED saying how to configure one */
   llm(): Llm;
+  /** a new mailer: SMTP when PAPERBOY_SMTP_URL is set, else .eml files in the data folder */
+  mailer(): Mailer;
+  /** sender, links and list headers of every mail; emlDir when mails are written as files */
+  mailSettings(): MailSettings & { emlDir: string | null };
+  /** PAPERBOY_FAILPOINT, for the crash tests (src/cli/mail.ts) */
+  failpoint?: string;
   /** aborted on Ctrl-C, so long work stops cleanly */
   interrupt?: AbortSignal;
   now(): Date;

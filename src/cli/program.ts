@@ -7,6 +7,7 @@ import { importCsvCommand, importEditionCommand, importUpstreamCommand } from '.
 import { checkCommand, dismissCommand } from './check.js';
 import { publishCommand } from './publish.js';
 import { serveCommand } from './serve.js';
+import { sendCommand, subscribersCountCommand, subscribersDeleteCommand, subscribersExportCommand, subscribersImportCommand, workerCommand } from './mail.js';
 import { editorAddCommand, editorDisableCommand, editorListCommand, editorPasswordCommand } from './editor.js';
 import { costsCommand, draftCommand, glossaryAddCommand, glossaryImportCommand, glossaryListCommand } from './draft.js';
 
@@ -95,7 +96,7 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .description('publish an edition in a language; refused while checker errors are open, texts are unchecked, or texts are not approved')
     .option('--week <date>', 'a date inside the edition (YYYY-MM-DD) or "latest"', 'latest')
     .option('--lang <code>', 'default PAPERBOY_LANG')
-    .option('--to <channels>', 'comma-separated channels: web (or all)', 'web')
+    .option('--to <channels>', 'comma-separated channels: web, email (or all); email queues one delivery per weekly subscriber', 'web')
     .option('--allow-drafts', 'publish texts no editor approved yet; the edition is marked as such')
     .option('--json', 'print the result as JSON')
     .action(act((d, o: { week?: string; lang?: string; to?: string; allowDrafts?: boolean; json?: boolean }) => publishCommand(d, o)));
@@ -134,6 +135,43 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .option('--rule <rule>', 'translate, keep, transliterate or bilingual (target(English) on first use)', 'translate')
     .option('--note <text>', 'a note for editors')
     .action(act((d, en: string, target: string, o: { lang?: string; rule?: string; note?: string }) => glossaryAddCommand(d, en, target, o)));
+
+  const subscribers = program.command('subscribers').description('the e-mail list: import, privacy requests, counts');
+  subscribers
+    .command('import')
+    .description('add subscribers from a CSV with the columns email, language (ko, en, both), frequency (weekly, daily), confirmed (true, false)')
+    .argument('<file>', 'the CSV file (or URL)')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, file: string, o: { json?: boolean }) => subscribersImportCommand(d, file, o)));
+  subscribers
+    .command('export')
+    .description('print everything stored about one subscriber as JSON (a privacy request)')
+    .argument('<email>', 'the address')
+    .action(act((d, email: string) => subscribersExportCommand(d, email)));
+  subscribers
+    .command('delete')
+    .description('delete one subscriber and their delivery records (a privacy request)')
+    .argument('<email>', 'the address')
+    .action(act((d, email: string) => subscribersDeleteCommand(d, email)));
+  subscribers
+    .command('count')
+    .description('subscribers by status (pending, confirmed, unsubscribed, bounced, complained)')
+    .option('--json', 'print as JSON')
+    .action(act((d, o: { json?: boolean }) => subscribersCountCommand(d, o)));
+
+  program
+    .command('send')
+    .description('send the queued mail once (SMTP, or .eml files in the data folder when PAPERBOY_SMTP_URL is unset), then stop')
+    .option('--day <date>', 'first queue the daily mail of this day (YYYY-MM-DD or "yesterday")')
+    .option('--wait <seconds>', 'also wait for retries due within this many seconds', '0')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, o: { day?: string; wait?: string; json?: boolean }) => sendCommand(d, o)));
+
+  program
+    .command('worker')
+    .description('send queued mail as it comes, retry failures, queue each day\'s daily mail, until SIGTERM or Ctrl-C')
+    .option('--json', 'print the final counts as JSON')
+    .action(act((d, o: { json?: boolean }) => workerCommand(d, o)));
 
   program
     .command('serve')

@@ -24,6 +24,6 @@ export async function publishCommand(deps: Deps, opts: { week?: string; lang?: s
     if (f.drafts.length) deps.io.err(`  ${f.drafts.length} text(s) not approved by an editor (${f.drafts.slice(0, 5).map((d) => where(d.position, d.field)).join(', ')}${f.drafts.length > 5 ? ', …' : ''}); approve them or publish with --allow-drafts`);
     return { exitCode: PARTIAL_EXIT };
   }
-  if (!opts.json) for (const p of r.published) deps.io.out(`publish: ${r.edition.startDate}..${r.edition.endDate} (${lang}) on ${p.channel}: ${p.already ? 'already published, nothing changed' : `published at ${p.publishedAt}`}${r.allowDrafts ? ' (drafts allowed, marked as such)' : ''}`);
+  if (!opts.json) for (const p of r.published) deps.io.out(`publish: ${r.edition.startDate}..${r.edition.endDate} (${lang}) on ${p.channel}: ${p.already ? 'already published, nothing changed' : `published at ${p.publishedAt}`}${p.queued !== undefined ? `; ${p.queued} deliveries queued (\`paperboy send\` sends them)` : ''}${r.allowDrafts ? ' (drafts allowed, marked as such)' : ''}`);
   return { exitCode: 0 };
 }

@@ -50,6 +50,16 @@ export const OPTIONS = [
   { env: 'PAPERBOY_LLM_MAX_TOKENS_PER_EDITION', key: 'llmMaxTokensPerEdition', description: 'Budget: drafting stops before the tokens spent on one edition and language would exceed this', secret: false, schema: positiveInt.optional() },
   { env: 'PAPERBOY_LLM_PRICE_INPUT', key: 'llmPriceInput', description: 'USD per million input tokens, for cost estimates', secret: false, schema: z.coerce.number().min(0), default: '0' },
   { env: 'PAPERBOY_LLM_PRICE_OUTPUT', key: 'llmPriceOutput', description: 'USD per million output tokens, for cost estimates', secret: false, schema: z.coerce.number().min(0), default: '0' },
+  { env: 'PAPERBOY_SMTP_URL', key: 'smtpUrl', description: 'SMTP relay, smtp://user:pass@host:587 (STARTTLS when offered; ?requireTLS=true insists) or smtps://user:pass@host:465; unset writes mails as .eml files under the data folder', secret: true, schema: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional() },
+  { env: 'PAPERBOY_MAIL_FROM', key: 'mailFrom', description: 'Sender of every mail, e.g. "Paper digest <digest@example.org>"; required with PAPERBOY_SMTP_URL', secret: false, schema: z.string().regex(/^[^\r\n]*<?[^@\s<>]+@[^@\s<>]+>?$/, 'must be an address, optionally with a name: Name <a@example.org>').optional() },
+  { env: 'PAPERBOY_MAIL_RATE', key: 'mailRate', description: 'Mails per second at most, over all connections (0: no limit)', secret: false, schema: z.coerce.number().min(0), default: '20' },
+  { env: 'PAPERBOY_MAIL_CONCURRENCY', key: 'mailConcurrency', description: 'SMTP connections (and mails in flight) per worker', secret: false, schema: positiveInt.max(64), default: '4' },
+  { env: 'PAPERBOY_MAIL_TIMEOUT_MS', key: 'mailTimeoutMs', description: 'Timeout of one SMTP step (connect, greeting, each answer)', secret: false, schema: positiveInt, default: '60000' },
+  { env: 'PAPERBOY_MAIL_RETRY_MS', key: 'mailRetryMs', description: 'First wait before a delivery is tried again after a 4xx, reset or timeout; doubled each time, with jitter', secret: false, schema: positiveInt, default: '60000' },
+  { env: 'PAPERBOY_MAIL_MAX_ATTEMPTS', key: 'mailMaxAttempts', description: 'Tries of one delivery before it is marked failed', secret: false, schema: positiveInt, default: '8' },
+  { env: 'PAPERBOY_MAIL_LEASE_MS', key: 'mailLeaseMs', description: 'A delivery another host claimed longer ago than this is taken back (a worker on this host that died is noticed at once)', secret: false, schema: positiveInt, default: '900000' },
+  { env: 'PAPERBOY_MAIL_WEBHOOK_SECRET', key: 'mailWebhookSecret', description: 'Shared secret of the bounce and complaint webhook (POST /email/events with Authorization: Bearer …); unset turns the endpoint off', secret: true, schema: z.string().min(16, 'must be at least 16 characters').optional() },
+  { env: 'PAPERBOY_TIMEZONE', key: 'timezone', description: 'Time zone of the days daily mails cover, e.g. Asia/Seoul', secret: false, schema: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; } }, 'must be an IANA time zone such as Asia/Seoul'), default: 'UTC' },
   { env: 'PAPERBOY_DEBUG', key: 'debug', description: '1 prints stack traces on errors', secret: false, schema: z.enum(['0', '1', 'true', 'false', '']).transform((v) => v === '1' || v === 'true'), default: '0' },
 ] as const satisfies readonly OptionSpec[];
 
@@ -77,6 +87,16 @@ export interface Config {
   llmMaxTokensPerEdition: number | undefined;
   llmPriceInput: number;
   llmPriceOutput: number;
+  smtpUrl: string | undefined;
+  mailFrom: string | undefined;
+  mailRate: number;
+  mailConcurrency: number;
+  mailTimeoutMs: number;
+  mailRetryMs: number;
+  mailMaxAttempts: number;
+  mailLeaseMs: number;
+  mailWebhookSecret: string | undefined;
+  timezone: string;
   debug: boolean;
   /** where each value came from, for `config --dump` */
   sources: Record<string, 'env' | 'file' | 'default'>;

@@ -1,9 +1,10 @@
 // Publishing an edition in a language on a channel: refused while the checker has open errors, texts
 // changed since their check, or (unless allowed) texts no editor approved. Idempotent per channel.
+// Publishing by e-mail queues one delivery per weekly subscriber of the language (src/pipeline/deliver.ts sends them).
 import type { Store, TextRef } from '../ports.js';
 import { checkTargets, publishBlockers } from './check.js';
 
-export const CHANNELS = ['web'] as const;
+export const CHANNELS = ['web', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export interface PublishRefusal {
@@ -16,7 +17,8 @@ export interface PublishRefusal {
 export interface PublishResult {
   edition: { startDate: string; endDate: string };
   lang: string;
-  published: Array<{ channel: Channel; publishedAt: string; already: boolean }>;
+  /** queued: e-mail deliveries created by this publication (one per weekly subscriber of the language) */
+  published: Array<{ channel: Channel; publishedAt: string; already: boolean; queued?: number }>;
   refused: PublishRefusal | null;
   allowDrafts: boolean;
 }
@@ -39,7 +41,9 @@ export async function publishEdition(store: Store, editionId: number, opts: { la
     const out: PublishResult['published'] = [];
     for (const channel of opts.channels) {
       const fresh = await tx.recordPublication({ editionId, lang: opts.lang, channel, allowDrafts: opts.allowDrafts && drafts.length > 0, publishedAt: at });
-      out.push({ channel, publishedAt: at, already: !fresh });
+      // the audience is frozen here, in the same transaction: a retry never re-selects it
+      const queued = channel === 'email' && fresh ? await tx.enqueueDeliveries({ kind: 'edition', editionId, lang: opts.lang }, at) : undefined;
+      out.push({ channel, publishedAt: at, already: !fresh, ...(queued === undefined ? {} : { queued }) });
     }
     await tx.updateEdition(editionId, { status: 'published' });
     return out;

@@ -327,6 +327,60 @@ function migrations(engine: Engine): Record<string, Migration> {
         }
       },
     },
+    '0009_mail': {
+      async up(db: Kysely<any>) {
+        const id = (t: ReturnType<typeof db.schema.createTable>) => t.addColumn('id', idColumn(engine), (c) => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()));
+        await id(db.schema.createTable('subscriber'))
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('show', 'text', (c) => c.notNull())
+          .addColumn('frequency', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          // random, never derived from a key: links in old mails keep working whatever is rotated
+          .addColumn('token', 'text', (c) => c.notNull().unique())
+          .addColumn('confirm_token', 'text', (c) => c.unique())
+          .addColumn('confirm_expires_at', 'text')
+          .addColumn('confirm_sent_at', 'text')
+          .addColumn('confirm_day', 'text')
+          .addColumn('confirm_day_count', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('soft_bounces', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('confirmed_at', 'text')
+          .addColumn('left_at', 'text')
+          .execute();
+        await db.schema.createIndex('subscriber_audience').on('subscriber').columns(['status', 'frequency', 'lang']).execute();
+        await id(db.schema.createTable('delivery'))
+          .addColumn('subscriber_id', 'integer', (c) => c.notNull().references('subscriber.id').onDelete('cascade'))
+          // what the delivery is of: edition:<id>:<lang>, day:<date>:<lang> or confirm:<n>; one per subscriber
+          .addColumn('ref', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('edition_id', 'integer', (c) => c.references('edition.id').onDelete('cascade'))
+          .addColumn('day', 'text')
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+          .addColumn('claimed_by', 'text')
+          .addColumn('claimed_at', 'text')
+          .addColumn('accepted_at', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('delivery_once', ['subscriber_id', 'ref'])
+          .execute();
+        await db.schema.createIndex('delivery_due').on('delivery').columns(['status', 'next_attempt_at', 'id']).execute();
+        await db.schema.createIndex('delivery_ref').on('delivery').columns(['ref', 'status']).execute();
+        // provider webhook events already applied (a retried webhook changes nothing)
+        await db.schema
+          .createTable('mail_event')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

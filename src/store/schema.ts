@@ -132,6 +132,52 @@ export interface EditorSessionTable {
   expires_at: string;
 }
 
+export interface SubscriberTable {
+  id: Generated<number>;
+  email: string;
+  lang: string;
+  show: string;
+  frequency: string;
+  status: string;
+  token: string;
+  confirm_token: string | null;
+  confirm_expires_at: string | null;
+  confirm_sent_at: string | null;
+  confirm_day: string | null;
+  confirm_day_count: Generated<number>;
+  soft_bounces: Generated<number>;
+  source: string;
+  created_at: string;
+  updated_at: string;
+  confirmed_at: string | null;
+  left_at: string | null;
+}
+
+export interface DeliveryTable {
+  id: Generated<number>;
+  subscriber_id: number;
+  ref: string;
+  kind: string;
+  edition_id: number | null;
+  day: string | null;
+  lang: string;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  accepted_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+export interface MailEventTable {
+  id: string;
+  address: string;
+  type: string;
+  received_at: string;
+}
+
 export interface SiteStateTable {
   id: number;
   version: number;
@@ -227,4 +273,7 @@ export interface Database {
   editor: EditorTable;
   editor_session: EditorSessionTable;
   site_state: SiteStateTable;
+  subscriber: SubscriberTable;
+  delivery: DeliveryTable;
+  mail_event: MailEventTable;
 }

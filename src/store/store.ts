@@ -2,8 +2,12 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Edition, EditionStatus, Entry, Link, LinkKind, OwnerKind, Origin, Paper, Text, TextField, TextInput, TextStatus } from '../domain/types.js';
 import type {
+  Audience,
   Correction,
   CorrectionStatus,
+  DeliveryOutcome,
+  NewSubscriber,
+  SubscriberPatch,
   EditionBundle,
   EditionSummary,
   Editor,
@@ -30,12 +34,13 @@ import type { GlossaryTerm } from '../domain/glossary.js';
 import { textKey } from '../domain/text-policy.js';
 import { bodyQuery, gramQuery, hangulGrams, HANGUL_ONLY } from './grams.js';
 import { PaperboyError } from '../errors.js';
+import * as mail from './mail-store.js';
 import type { CorrectionTable, Database, EditionTable, EditorTable, EntryLinkTable, FindingTable, LlmCallTable, PaperTable, TextTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 const CHUNK = 500;
-function chunks<T>(xs: T[], n = CHUNK): T[][] {
+export function chunks<T>(xs: T[], n = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
   return out;
@@ -142,7 +147,7 @@ function toCall(r: Selectable<LlmCallTable>): LlmCallRow {
 }
 
 /** Turns driver errors into the taxonomy: a busy or unreachable database is retryable. */
-function storeError(e: unknown): never {
+export function storeError(e: unknown): never {
   if (e instanceof PaperboyError) throw e;
   const err = e as { code?: string; message?: string };
   const code = err.code ?? '';
@@ -906,6 +911,65 @@ class Ops implements StoreOps {
   async siteVersion(): Promise<number> {
     const r = await this.db.selectFrom('site_state').select('version').where('id', '=', 1).executeTakeFirst().catch(storeError);
     return Number(r?.version ?? 0);
+  }
+
+  // e-mail: src/store/mail-store.ts
+  findSubscriber(q: Parameters<StoreOps['findSubscriber']>[0]) {
+    return mail.findSubscriber(this.db, q);
+  }
+  insertSubscriber(s: NewSubscriber) {
+    return mail.insertSubscriber(this.db, s);
+  }
+  updateSubscriber(id: number, patch: SubscriberPatch, at: string) {
+    return mail.updateSubscriber(this.db, id, patch, at);
+  }
+  importSubscribers(rows: NewSubscriber[]) {
+    return mail.importSubscribers(this.db, rows);
+  }
+  deleteSubscriber(id: number) {
+    return mail.deleteSubscriber(this.db, id);
+  }
+  subscriberCounts() {
+    return mail.subscriberCounts(this.db);
+  }
+  enqueueDeliveries(a: Audience, at: string) {
+    return mail.enqueueDeliveries(this.db, a, at);
+  }
+  enqueueConfirmation(subscriberId: number, n: number, at: string) {
+    return (async () => {
+      const s = await mail.findSubscriber(this.db, { id: subscriberId });
+      if (s) await mail.enqueueConfirmation(this.db, subscriberId, n, s.lang, at);
+    })();
+  }
+  claimDeliveries(workerId: string, now: string, limit: number) {
+    return mail.claimDeliveries(this.db, this.engine, workerId, now, limit);
+  }
+  finishDelivery(id: number, workerId: string, outcome: DeliveryOutcome) {
+    return mail.finishDelivery(this.db, id, workerId, outcome);
+  }
+  inFlightDeliveries() {
+    return mail.inFlightDeliveries(this.db);
+  }
+  releaseDeliveries(ids: number[]) {
+    return mail.releaseDeliveries(this.db, ids);
+  }
+  cancelDeliveries(subscriberId: number, at: string) {
+    return mail.cancelDeliveries(this.db, subscriberId, at);
+  }
+  deliveryCounts(q: { ref?: string; editionId?: number }) {
+    return mail.deliveryCounts(this.db, q);
+  }
+  deliveriesOf(subscriberId: number) {
+    return mail.deliveriesOf(this.db, subscriberId);
+  }
+  nextDeliveryDue() {
+    return mail.nextDeliveryDue(this.db);
+  }
+  entryIdsCreatedBetween(editionIds: number[], from: string, to: string) {
+    return mail.entryIdsCreatedBetween(this.db, editionIds, from, to);
+  }
+  recordMailEvent(e: { id: string; address: string; type: string; receivedAt: string }) {
+    return mail.recordMailEvent(this.db, e);
   }
 }
 
