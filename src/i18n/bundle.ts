@@ -79,6 +79,54 @@ export const BundleSchema = z.strictObject({
   /** answers to a rate-limited reader (429) and an oversized form (413) */
   tooMany: text,
   tooLarge: text,
+  /**
+   * E-mails (src/channels/email): the weekly and daily mails' note and footer (`dailyTitle`'s
+   * `{date}` is formatted with dateStart), and the double opt-in mail (`{hours}` until the link expires)
+   */
+  mail: z.strictObject({
+    draftsNote: text,
+    dailyTitle: template('date'),
+    webVersion: text,
+    preferences: text,
+    unsubscribe: text,
+    why: text,
+    reportMistakes: text,
+    confirmSubject: text,
+    confirmPreheader: template('hours'),
+    confirmIntro: text,
+    confirmButton: text,
+    confirmCopy: text,
+    confirmExpires: template('hours'),
+    confirmIgnore: text,
+  }),
+  /** the subscribe, confirm, preferences and unsubscribe pages (src/web/public/email.ts) */
+  subscribe: z.strictObject({
+    title: text,
+    intro: text,
+    email: text,
+    show: text,
+    showBoth: template('target'),
+    showTarget: template('target'),
+    showEn: text,
+    frequency: text,
+    weekly: text,
+    daily: text,
+    submit: text,
+    sent: text,
+    badFields: template('fields'),
+    confirmTitle: text,
+    confirmButton: text,
+    confirmed: text,
+    confirmGone: text,
+    unsubscribeTitle: text,
+    unsubscribeAsk: text,
+    unsubscribeButton: text,
+    unsubscribed: text,
+    preferencesTitle: text,
+    save: text,
+    saved: text,
+    invalidLink: text,
+  }),
 });
 export type Bundle = z.infer<typeof BundleSchema>;
 

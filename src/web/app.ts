@@ -18,6 +18,8 @@ import { mountPapers } from './public/papers.js';
 import { pageCache } from './page-cache.js';
 import { snippet } from './snippet.js';
 import { mountDesk } from './desk/routes.js';
+import { mountEmail } from './public/email.js';
+import { randomBytes } from 'node:crypto';
 import type { Store } from '../ports.js';
 
 export interface WebDeps {
@@ -34,6 +36,12 @@ export interface WebDeps {
   pageCache?: boolean;
   /** believe X-Forwarded-For for the client's address (only behind a proxy you run) */
   trustProxy?: boolean;
+  /** shared secret of the bounce and complaint webhook (POST /email/events); off when unset */
+  mailWebhookSecret?: string | undefined;
+  /** the subscribe form's answer never comes sooner than this (default 150 ms) */
+  subscribeMinAnswerMs?: number;
+  /** abuse and webhook events, one line each */
+  log?: (line: string) => void;
 }
 
 export function createWebApp(deps: WebDeps): Hono {
@@ -155,6 +163,7 @@ export function createWebApp(deps: WebDeps): Hono {
   mountPapers(app, ctx);
   mountLikes(app, ctx);
   mountCorrections(app, ctx);
+  mountEmail(app, { ...ctx, newToken: () => randomBytes(32).toString('base64url'), webhookSecret: deps.mailWebhookSecret, log: deps.log, minAnswerMs: deps.subscribeMinAnswerMs });
   mountDesk(app, deps);
   app.notFound(notFound);
   app.onError((e, c) => {

@@ -16,7 +16,7 @@ export const isRenderFormat = (s: string): s is RenderFormat => (RENDER_FORMATS 
 // ---------------------------------------------------------------------------------------------
 // Layout: what is shown, in which order, independent of syntax
 
-interface Block {
+export interface Block {
   body: string;
   lang: string;
   /** provenance of the shown text; null for an English original the view carries as a bare string */
@@ -26,7 +26,7 @@ interface Block {
 }
 
 /** One field (intro, abstract, …) of one entry, as shown. */
-interface Field {
+export interface Field {
   /** the target-language text, when there is a real one */
   target: Block | null;
   /** the English text: the original next to the target, the stand-in for a missing translation, or the only text in an English view */
@@ -35,7 +35,7 @@ interface Field {
   fallback: boolean;
 }
 
-interface EntryLayout {
+export interface EntryLayout {
   position: number;
   entryId: number | null;
   paperKey: string;
@@ -50,7 +50,7 @@ interface EntryLayout {
   moreUrls: string[];
 }
 
-interface Layout {
+export interface Layout {
   bundle: Bundle;
   /** the view's language tag, safe for a `lang` attribute */
   lang: string;
@@ -161,7 +161,7 @@ function footerLines(bundle: Bundle, models: string[], shown: ShownText[], engli
   return lines;
 }
 
-function buildLayout(view: EditionView): Layout {
+export function buildLayout(view: EditionView): Layout {
   const englishOnly = isEnglish(view.lang);
   const bundle = getBundle(englishOnly ? 'en' : view.lang);
   let overview: Field | null = null;

@@ -43,7 +43,7 @@ const SaveForm = TextForm.extend({ body: z.string().max(MAX_EDIT_CHARS * 2) });
 const LangForm = z.object({ lang: Lang });
 const DismissForm = z.object({ lang: Lang, why: z.string().trim().min(1, 'a reason is required').max(500) });
 const DecideForm = z.object({ lang: Lang, decision: z.enum(['accept', 'reject']) });
-const PublishForm = z.object({ lang: Lang, allowDrafts: z.literal('1').optional() });
+const PublishForm = z.object({ lang: Lang, allowDrafts: z.literal('1').optional(), web: z.literal('1').optional(), email: z.literal('1').optional(), choose: z.literal('1').optional() });
 const LoginForm = z.object({ email: z.string().max(1000).default(''), password: z.string().max(4096).default(''), next: z.string().optional() });
 
 /** Messages the review page shows after a redirect: codes only, so a link cannot put words on the desk. */
@@ -56,8 +56,9 @@ const FLASH: Record<string, (n: number, m: number, why: string) => { text: strin
   accepted: () => ({ text: "Reader's correction accepted; the text was checked again and its old wording kept in the history.", bad: false }),
   rejected: () => ({ text: "Reader's correction rejected.", bad: false }),
   stale: () => ({ text: 'The sentence this correction was for has changed since; nothing was applied. Edit the text by hand.', bad: true }),
-  published: () => ({ text: 'Published on the web.', bad: false }),
-  'already-published': () => ({ text: 'Already published on the web; nothing changed.', bad: false }),
+  published: () => ({ text: 'Published.', bad: false }),
+  'already-published': () => ({ text: 'Already published there; nothing changed.', bad: false }),
+  'no-channel': () => ({ text: 'Not published: choose the web, e-mail or both.', bad: true }),
   refused: () => ({ text: 'Not published: see what blocks publishing below.', bad: true }),
 };
 const SKIP_WHY: Record<string, string> = { changed: 'it changed since you saw it', unchecked: 'it is not checked at its current wording', errors: 'it has open checker errors' };
@@ -225,7 +226,8 @@ export function mountDesk(app: Hono, deps: WebDeps): void {
     const code = c.req.query('done') ?? '';
     const num = (k: string) => (/^\d{1,6}$/.test(c.req.query(k) ?? '') ? Number(c.req.query(k)) : 0);
     const flash = Object.hasOwn(FLASH, code) ? FLASH[code]!(num('n'), num('m'), c.req.query('why') ?? '') : null;
-    return c.html(reviewPage({ viewer: viewer(c), review, histories, publications: publications.filter((p) => p.lang === asked), langs, flash }));
+    const deliveries = await store.deliveryCounts({ ref: `edition:${edition.id}:${asked}` });
+    return c.html(reviewPage({ viewer: viewer(c), review, histories, publications: publications.filter((p) => p.lang === asked), deliveries, langs, flash }));
   });
 
   const refOf = (f: z.infer<typeof TextForm>): TextRef => ({ ownerKind: f.kind, ownerId: f.owner, field: f.field, lang: f.lang });
@@ -296,7 +298,10 @@ export function mountDesk(app: Hono, deps: WebDeps): void {
     if (!edition) return notFound(c);
     const f = PublishForm.safeParse(c.var.form);
     if (!f.success) return badForm(c, f.error);
-    const r = await publishEdition(store, edition.id, { lang: f.data.lang, channels: ['web'], allowDrafts: f.data.allowDrafts === '1', now });
+    // a form without the channel choice (a script, an old page) means the web
+    const channels = f.data.choose ? [...(f.data.web ? (['web'] as const) : []), ...(f.data.email ? (['email'] as const) : [])] : (['web'] as const);
+    if (!channels.length) return back(c, edition.startDate, f.data.lang, { done: 'no-channel' }, 'publish');
+    const r = await publishEdition(store, edition.id, { lang: f.data.lang, channels: [...channels], allowDrafts: f.data.allowDrafts === '1', now });
     const done = r.refused ? 'refused' : r.published.every((p) => p.already) ? 'already-published' : 'published';
     return back(c, edition.startDate, f.data.lang, { done }, 'publish');
   });

@@ -234,6 +234,8 @@ export interface ReviewPageData {
   histories: TextVersion[][];
   /** the edition's publications in this language */
   publications: Publication[];
+  /** its e-mail deliveries in this language, by status */
+  deliveries?: Record<string, number>;
   /** the target languages that have texts in this edition */
   langs: string[];
   flash: { text: string; bad: boolean } | null;
@@ -280,11 +282,23 @@ export function reviewPage(d: ReviewPageData): string {
     sections.push(textSection(t, d.histories[i] ?? [], { lang, base, viewer }));
   });
   const published = d.publications.find((p) => p.channel === 'web');
+  const mailed = d.publications.find((p) => p.channel === 'email');
   const langNav = d.langs.map((l) => `<a href="${base}?lang=${escapeHtml(l)}"${l === lang ? ' aria-current="page"' : ''}>${renderPlain(l)}</a>`).join(' · ');
   const k = review.counts;
-  const publish = published
-    ? `<p>Published on the web at ${when(published.publishedAt)}${published.allowDrafts ? ' (with drafts)' : ''}. <a href="/editions/${escapeHtml(e.startDate)}?lang=${escapeHtml(lang)}">public page</a></p>`
-    : postForm(`${base}/publish`, viewer, { lang }, 'Publish on the web', { extra: '<label><input type="checkbox" name="allowDrafts" value="1"> allow drafts (texts no editor approved)</label> ' });
+  const counts = d.deliveries ? Object.entries(d.deliveries).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') : '';
+  const publish = [
+    published ? `<p>Published on the web at ${when(published.publishedAt)}${published.allowDrafts ? ' (with drafts)' : ''}. <a href="/editions/${escapeHtml(e.startDate)}?lang=${escapeHtml(lang)}">public page</a></p>` : '',
+    mailed ? `<p>Published by e-mail at ${when(mailed.publishedAt)}${mailed.allowDrafts ? ' (with drafts)' : ''}: ${renderPlain(counts || 'no subscribers')} (the worker sends queued mail).</p>` : '',
+    published && mailed
+      ? ''
+      : postForm(`${base}/publish`, viewer, { lang, choose: '1' }, 'Publish', {
+          extra: [
+            published ? '' : '<label><input type="checkbox" name="web" value="1" checked> on the web</label> ',
+            mailed ? '' : '<label><input type="checkbox" name="email" value="1"> by e-mail to the subscribers</label> ',
+            '<label><input type="checkbox" name="allowDrafts" value="1"> allow drafts (texts no editor approved)</label> ',
+          ].join(''),
+        }),
+  ].join('\n');
   return deskPage({
     title: `${e.startDate} (${lang})`,
     viewer,
