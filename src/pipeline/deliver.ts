@@ -116,7 +116,8 @@ export async function runDeliveries(deps: DeliveryDeps, opts: DeliveryOptions): 
         if (stop || signal?.aborted) return null;
         const d = queue.shift();
         if (d) return d;
-        if (!claiming) claiming = store.claimDeliveries(deps.workerId, deps.now().toISOString(), batch).then((rows) => (queue.push(...rows), rows.length));
+        // one write transaction (BEGIN IMMEDIATE on SQLite): the claim and its read of the subscribers agree
+        if (!claiming) claiming = store.transaction((tx) => tx.claimDeliveries(deps.workerId, deps.now().toISOString(), batch)).then((rows) => (queue.push(...rows), rows.length));
         const n = await claiming;
         claiming = null;
         if (n === 0 && queue.length === 0) return null;
