@@ -14,8 +14,7 @@ export type ErrorCode =
   | 'LLM_NOT_CONFIGURED'
   | 'LLM_FAILED'
   | 'LLM_BAD_ANSWER'
-  | 'BUDGET_EXCEEDED'
-  | 'MAIL_UNAVAILABLE';
+  | 'BUDGET_EXCEEDED';
 
 const EXIT: Record<ErrorCode, number> = {
   USAGE: 2,
@@ -32,7 +31,6 @@ const EXIT: Record<ErrorCode, number> = {
   LLM_FAILED: 69,
   LLM_BAD_ANSWER: 65,
   BUDGET_EXCEEDED: 75,
-  MAIL_UNAVAILABLE: 75,
 };
 
 export class PaperboyError extends Error {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
-import { invalidInput, notFound, PaperboyError, usage } from '../errors.js';
+import { invalidInput, notFound, usage } from '../errors.js';
 import { localDay, previousDay } from '../domain/subscriber.js';
 import { queueDaily, runDeliveries, type DeliverySummary, type Failpoint } from '../pipeline/deliver.js';
 import { deleteSubscriber, exportSubscriber, importSubscriberRows, type ImportRow } from '../pipeline/subscribe.js';
@@ -152,6 +152,7 @@ export async function sendCommand(deps: Deps, opts: { wait?: string; day?: strin
 export async function workerCommand(deps: Deps, opts: { json?: boolean }): Promise<Outcome> {
   deps.io.err(`worker: sending queued mail ${via(deps)}; daily mails at the end of each day (${deps.config.timezone}); SIGTERM or Ctrl-C stops it after the mails in flight`);
   const s = await deliver(deps, 'forever', 0, true);
-  if (s.unavailable && !deps.interrupt?.aborted) throw new PaperboyError('MAIL_UNAVAILABLE', s.unavailable);
-  return report(deps, s, opts.json, via(deps));
+  const o = report(deps, s, opts.json, via(deps));
+  // stopped on purpose: what is still queued waits for the next worker, as it should
+  return deps.interrupt?.aborted ? { exitCode: 0 } : o;
 }
