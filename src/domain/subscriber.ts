@@ -57,6 +57,8 @@ export function normaliseAddress(input: string): AddressCheck {
   if (local.length > 64) return { ok: false, reason: 'has more than 64 characters before the @' };
   if (!ATOM.test(local)) return { ok: false, reason: /[^\x20-\x7e]/.test(local) ? 'has non-ASCII characters before the @, which most mail servers refuse' : 'has characters before the @ that an address cannot have' };
   if (domain.endsWith('.')) return { ok: false, reason: 'ends with a dot' };
+  // a URL parser would quietly drop a port, path, query or fragment, or decode %2e: refuse them instead
+  if (/[\s/\\?#:%@[\]]/.test(domain)) return { ok: false, reason: `has an invalid domain (${domain})` };
   let host: string;
   try {
     host = new URL(`http://${domain}/`).hostname;
@@ -126,17 +128,31 @@ export function previousDay(day: string): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-/** The first moment of `day` in the time zone (DST-safe: days of 23 or 25 hours come out right). */
+/** The zone's offset from UTC at a moment, in ms. */
+function offsetAt(instant: number, tz: string): number {
+  const p = zoneParts(new Date(instant), tz);
+  return Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The first moment of `day` in the time zone: local midnight under the offset in force before or
+ * after it, whichever is the day's first instant. DST-safe: days of 23 or 25 hours, and days whose
+ * midnight does not exist (clocks jumping from 00:00 to 01:00) come out right.
+ */
 export function dayStart(day: string, tz: string): Date {
-  const target = Date.parse(`${day}T00:00:00Z`);
-  let guess = target;
-  // the zone's offset at the guess moves the guess; twice settles it across a DST change
-  for (let i = 0; i < 3; i++) {
-    const p = zoneParts(new Date(guess), tz);
-    const asUtc = Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s);
-    guess += target - asUtc;
+  const midnight = Date.parse(`${day}T00:00:00Z`);
+  const offsets = new Set([-36, -12, 12, 36].map((h) => offsetAt(midnight + h * 3_600_000, tz)));
+  const starts = [...offsets].map((o) => midnight - o).filter((t) => localDay(new Date(t), tz) === day && localDay(new Date(t - 1), tz) !== day);
+  if (starts.length) return new Date(Math.min(...starts));
+  // no candidate is a day boundary (a zone changing by more than a day): the first instant on the day, by search
+  let lo = midnight - 36 * 3_600_000;
+  let hi = midnight + 36 * 3_600_000;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (localDay(new Date(mid), tz) < day) lo = mid;
+    else hi = mid;
   }
-  return new Date(guess);
+  return new Date(hi);
 }
 
 /** [start of day, start of next day) in the time zone, as instants. */

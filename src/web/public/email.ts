@@ -202,10 +202,13 @@ function single(v: FormBody[string] | undefined): string | null | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+const orDefault = (v: string | null | undefined, fallback: string) => (v === null ? fallback : v);
+
 function parsePreferences(form: FormBody, lang: string): { ok: true; prefs: Preferences } | { ok: false; bad: string[] } {
   const bad: string[] = [];
-  const show = single(form.show) ?? 'both';
-  const frequency = single(form.frequency) ?? 'weekly';
+  // absent: the default; repeated (undefined): refused below
+  const show = orDefault(single(form.show), 'both');
+  const frequency = orDefault(single(form.frequency), 'weekly');
   if (!(SHOWS as readonly string[]).includes(show ?? '')) bad.push('show');
   if (!(FREQUENCIES as readonly string[]).includes(frequency ?? '')) bad.push('frequency');
   if (bad.length) return { ok: false, bad };
@@ -218,7 +221,7 @@ function parseSubscribeForm(form: FormBody, defaultLang: string): { ok: true; em
   const email = single(form.email);
   const address = typeof email === 'string' ? normaliseAddress(email) : null;
   if (!address?.ok) bad.push('email');
-  const lang = single(form.lang) ?? defaultLang;
+  const lang = orDefault(single(form.lang), defaultLang);
   // only languages the site has words for: a made-up one would be a subscriber nothing is ever sent to
   if (lang === undefined || !LANG.test(lang) || !(lang === defaultLang || lang in RAW_BUNDLES)) bad.push('lang');
   const prefs = parsePreferences(form, lang ?? defaultLang);
