@@ -407,6 +407,20 @@ for (const engine of ENGINES) {
       assert.match(again.headers.get('location') ?? '', /done=already-published/);
       const pub = await (await app.request('/editions/2024-04-01?lang=ko')).text();
       assert.match(pub, /2K에서 5만 토큰/);
+
+      // e-mail from the same button: the form offers it once the web is done, and queues one delivery per weekly subscriber
+      let form = (await review(cookie)).html;
+      assert.match(form, /name="email" value="1"> by e-mail to the subscribers/);
+      assert.doesNotMatch(form, /name="web" value="1"/);
+      await t.store.importSubscribers(['a@example.org', 'b@example.org'].map((email) => ({ email, lang: 'ko', show: 'both' as const, frequency: 'weekly' as const, status: 'confirmed' as const, source: 'import' as const, token: `token-${email}-0123456789abcdef`, at: clock.toISOString() })));
+      const none = await post(`${WEEK}/publish`, cookie, { csrf, lang: 'ko', choose: '1' });
+      assert.match(none.headers.get('location') ?? '', /done=no-channel/);
+      const mailed = await post(`${WEEK}/publish`, cookie, { csrf, lang: 'ko', choose: '1', email: '1' });
+      assert.match(mailed.headers.get('location') ?? '', /done=published/);
+      assert.equal((await t.store.deliveryCounts({ editionId })).pending, 2);
+      form = (await review(cookie)).html;
+      assert.match(form, /Published by e-mail at 2024-04-08[^<]*: 2 pending/);
+      assert.doesNotMatch(form, /by e-mail to the subscribers/);
     });
 
     it("accepts a reader's correction into the public text (history kept), rejects another, and shows HTML in them inert", async () => {
