@@ -245,8 +245,8 @@ export interface StoreOps {
   finishDelivery(id: number, workerId: string, outcome: DeliveryOutcome): Promise<boolean>;
   /** deliveries in flight, with who holds them (to find those a dead worker left) */
   inFlightDeliveries(): Promise<Array<{ id: number; claimedBy: string; claimedAt: string }>>;
-  /** puts in-flight deliveries back in the queue as they were; returns how many */
-  releaseDeliveries(ids: number[]): Promise<number>;
+  /** puts in-flight deliveries back in the queue as they were, each only if the holder named still holds it; returns how many */
+  releaseDeliveries(held: Array<{ id: number; claimedBy: string }>): Promise<number>;
   /** cancels the subscriber's deliveries not yet in flight; returns how many */
   cancelDeliveries(subscriberId: number, at: string): Promise<number>;
   deliveryCounts(q: { ref?: string; editionId?: number }): Promise<Record<DeliveryStatus, number>>;

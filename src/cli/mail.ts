@@ -7,7 +7,7 @@ import { invalidInput, notFound, usage } from '../errors.js';
 import { localDay, previousDay } from '../domain/subscriber.js';
 import { queueDaily, runDeliveries, type DeliverySummary, type Failpoint } from '../pipeline/deliver.js';
 import { deleteSubscriber, exportSubscriber, importSubscriberRows, type ImportRow } from '../pipeline/subscribe.js';
-import { parseWeek, printJson, type Deps, type Outcome } from './deps.js';
+import { printJson, type Deps, type Outcome } from './deps.js';
 import { PARTIAL_EXIT } from './import.js';
 
 /** EX_TEMPFAIL: some deliveries wait for a retry, or the SMTP server could not be used */
@@ -122,13 +122,21 @@ async function deliver(deps: Deps, mode: 'drain' | 'forever', waitMs: number, da
 }
 
 function report(deps: Deps, s: DeliverySummary, json: boolean | undefined, via: string): Outcome {
+  const stopped = deps.interrupt?.aborted ?? false;
   if (json) printJson(deps.io, s);
   else {
     deps.io.out(`send: ${s.accepted} accepted (${via}), ${s.bounced} bounced, ${s.failed} failed, ${s.cancelled} cancelled${s.recovered ? `; ${s.recovered} taken back from a stopped worker` : ''}`);
     if (s.unavailable) deps.io.err(`send: stopped: the mail server cannot be used: ${s.unavailable}; ${s.deferred} deliveries wait (run \`paperboy send\` again when it is back)`);
+    else if (s.deferred && stopped) deps.io.err(`send: stopped; ${s.deferred} deliveries wait in the outbox for the next run`);
     else if (s.deferred) deps.io.err(`send: ${s.deferred} deliveries wait for a retry; the next is due at ${s.nextDue} (\`paperboy worker\` sends them when due, or run \`paperboy send\` again)`);
   }
   return { exitCode: s.unavailable || s.deferred ? TEMPFAIL_EXIT : 0 };
+}
+
+function parseDay(value: string): string {
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null;
+  if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) throw usage(`--day ${value}: expected a calendar date as YYYY-MM-DD, or "yesterday"`);
+  return value;
 }
 
 const via = (deps: Deps) => {
@@ -140,8 +148,7 @@ export async function sendCommand(deps: Deps, opts: { wait?: string; day?: strin
   const wait = opts.wait === undefined ? 0 : Number(opts.wait);
   if (!Number.isFinite(wait) || wait < 0) throw usage(`--wait ${opts.wait}: expected a number of seconds`);
   if (opts.day !== undefined) {
-    const day = opts.day === 'yesterday' ? previousDay(localDay(deps.now(), deps.config.timezone)) : parseWeek(opts.day);
-    if (day === 'latest') throw usage('--day takes a date (YYYY-MM-DD) or "yesterday"');
+    const day = opts.day === 'yesterday' ? previousDay(localDay(deps.now(), deps.config.timezone)) : parseDay(opts.day);
     const queued = await queueDaily(await deps.store(), day, deps.config.timezone, deps.now());
     if (!opts.json) deps.io.err(queued.length ? queued.map((q) => `send: daily mail of ${day} (${q.lang}): ${q.queued} deliveries queued`).join('\n') : `send: no papers became readable on ${day}; no daily mail`);
   }

@@ -85,7 +85,7 @@ function isMailFailure(e: unknown): e is MailFailure {
 export async function recoverDeliveries(deps: Pick<DeliveryDeps, 'store' | 'now' | 'holderGone' | 'workerId'>, leaseMs: number): Promise<number> {
   const now = deps.now().getTime();
   const orphans = (await deps.store.inFlightDeliveries()).filter((d) => d.claimedBy !== deps.workerId && (deps.holderGone(d.claimedBy) || now - Date.parse(d.claimedAt) > leaseMs));
-  return orphans.length ? deps.store.releaseDeliveries(orphans.map((d) => d.id)) : 0;
+  return orphans.length ? deps.store.releaseDeliveries(orphans) : 0;
 }
 
 export async function runDeliveries(deps: DeliveryDeps, opts: DeliveryOptions): Promise<DeliverySummary> {
@@ -156,7 +156,7 @@ export async function runDeliveries(deps: DeliveryDeps, opts: DeliveryOptions): 
         return 'done';
       }
       if (!(await pacer())) {
-        await store.releaseDeliveries([d.id]);
+        await store.releaseDeliveries([{ id: d.id, claimedBy: deps.workerId }]);
         return 'released';
       }
       try {
@@ -187,7 +187,7 @@ export async function runDeliveries(deps: DeliveryDeps, opts: DeliveryOptions): 
 
     await Promise.all(Array.from({ length: opts.concurrency }, lane));
     // claimed but not started (stopped, or the server became unavailable): back as they were
-    if (queue.length) await store.releaseDeliveries(queue.splice(0).map((d) => d.id));
+    if (queue.length) await store.releaseDeliveries(queue.splice(0).map((d) => ({ id: d.id, claimedBy: deps.workerId })));
 
     if (signal?.aborted) break;
     if (unavailable) {

@@ -212,13 +212,23 @@ export async function inFlightDeliveries(db: Db): Promise<Array<{ id: number; cl
   return rows.map((r) => ({ id: Number(r.id), claimedBy: r.claimed_by ?? '', claimedAt: r.claimed_at ?? '' }));
 }
 
-export async function releaseDeliveries(db: Db, ids: number[]): Promise<number> {
+/** By holder too: a worker that saw an orphan must not release it once another worker took it since. */
+export async function releaseDeliveries(db: Db, held: Array<{ id: number; claimedBy: string }>): Promise<number> {
+  const byHolder = new Map<string, number[]>();
+  for (const h of held) byHolder.set(h.claimedBy, [...(byHolder.get(h.claimedBy) ?? []), h.id]);
   let n = 0;
-  for (const part of chunks(ids)) {
-    if (!part.length) continue;
-    const r = await db.updateTable('delivery').set({ status: 'pending', claimed_by: null, claimed_at: null }).where('id', 'in', part).where('status', '=', 'sending').executeTakeFirst().catch(storeError);
-    n += Number(r.numUpdatedRows);
-  }
+  for (const [holder, ids] of byHolder)
+    for (const part of chunks(ids)) {
+      const r = await db
+        .updateTable('delivery')
+        .set({ status: 'pending', claimed_by: null, claimed_at: null })
+        .where('id', 'in', part)
+        .where('status', '=', 'sending')
+        .where('claimed_by', '=', holder)
+        .executeTakeFirst()
+        .catch(storeError);
+      n += Number(r.numUpdatedRows);
+    }
   return n;
 }
 

@@ -98,12 +98,13 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
     }
     db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) as never }) });
   }
-  await migrate(db, engine);
+  await migrate(db, engine, isPg ? opts.pgSchema : undefined);
   return new KyselyStore(db, engine);
 }
 
-async function migrate(db: Kysely<Database>, engine: Engine): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider(engine), migrationTableName: 'paperboy_migration', migrationLockTableName: 'paperboy_migration_lock' });
+async function migrate(db: Kysely<Database>, engine: Engine, pgSchema: string | undefined): Promise<void> {
+  // the schema named, or Kysely takes a paperboy_migration table in any other schema of the database for ours
+  const migrator = new Migrator({ db, provider: migrationProvider(engine), migrationTableName: 'paperboy_migration', migrationLockTableName: 'paperboy_migration_lock', ...(pgSchema ? { migrationTableSchema: pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy().catch(() => {});

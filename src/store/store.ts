@@ -950,8 +950,8 @@ class Ops implements StoreOps {
   inFlightDeliveries() {
     return mail.inFlightDeliveries(this.db);
   }
-  releaseDeliveries(ids: number[]) {
-    return mail.releaseDeliveries(this.db, ids);
+  releaseDeliveries(held: Array<{ id: number; claimedBy: string }>) {
+    return mail.releaseDeliveries(this.db, held);
   }
   cancelDeliveries(subscriberId: number, at: string) {
     return mail.cancelDeliveries(this.db, subscriberId, at);
