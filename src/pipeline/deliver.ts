@@ -118,8 +118,10 @@ export async function runDeliveries(deps: DeliveryDeps, opts: DeliveryOptions): 
         if (d) return d;
         // one write transaction (BEGIN IMMEDIATE on SQLite): the claim and its read of the subscribers agree
         if (!claiming) claiming = store.transaction((tx) => tx.claimDeliveries(deps.workerId, deps.now().toISOString(), batch)).then((rows) => (queue.push(...rows), rows.length));
-        const n = await claiming;
-        claiming = null;
+        const mine = claiming;
+        const n = await mine;
+        // only the lane that sees its own claim finished clears it, never a newer one
+        if (claiming === mine) claiming = null;
         if (n === 0 && queue.length === 0) return null;
       }
     };

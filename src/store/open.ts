@@ -103,13 +103,20 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
 }
 
 async function migrate(db: Kysely<Database>, engine: Engine, pgSchema: string | undefined): Promise<void> {
-  // the schema named, or Kysely takes a paperboy_migration table in any other schema of the database for ours
-  const migrator = new Migrator({ db, provider: migrationProvider(engine), migrationTableName: 'paperboy_migration', migrationLockTableName: 'paperboy_migration_lock', ...(pgSchema ? { migrationTableSchema: pgSchema } : {}) });
+  // Kysely looks for its tables in every schema of the database: name ours (the one given, or the
+  // URL's search_path when it is not the default), or another schema's paperboy tables pass for ours
+  let schema = pgSchema;
+  if (engine === 'postgres' && !schema) {
+    const r = await db.executeQuery<{ s: string | null }>(CompiledQuery.raw('select current_schema() as s')).catch(() => null);
+    const current = r?.rows[0]?.s;
+    if (current && current !== 'public') schema = current;
+  }
+  const migrator = new Migrator({ db, provider: migrationProvider(engine), migrationTableName: 'paperboy_migration', migrationLockTableName: 'paperboy_migration_lock', ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy().catch(() => {});
     const failed = results?.find((r) => r.status === 'Error');
-    throw new PaperboyError('STORE_FAILED', `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
+    throw new PaperboyError('STORE_FAILED', `database migration${failed ? ` ${failed.migrationName}` : ''} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
   }
 }
 

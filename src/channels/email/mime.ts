@@ -86,6 +86,8 @@ export function toNodemailerMessage(mail: OutgoingMail, defaults: { from?: strin
     disableFileAccess: true,
     disableUrlAccess: true,
     xMailer: false,
+    // quoted-printable triples every Hangul byte; base64 keeps a bilingual edition smaller (Gmail clips past ~102 KB)
+    textEncoding: 'base64',
   };
 }
 
