@@ -1,5 +1,6 @@
 // npm run bench: every benchmark prints its figure next to a baseline measured in the same run.
 import { benchDraft } from './draft.js';
+import { benchEmail, describeEmail, PG_URL } from './email.js';
 import { benchImport } from './import.js';
 import { benchWeb } from './web.js';
 
@@ -26,3 +27,7 @@ console.log(`  search over ${search.papers.toLocaleString('en')} more papers (${
 for (const c of search.byClass) console.log(`    ${c.name.padEnd(16)} p50 ${c.p50.toFixed(1).padStart(7)} ms  p95 ${c.p95.toFixed(1).padStart(7)} ms  hits on the published week ${c.hitsBefore} before growth, ${c.hitsAfter} after`);
 console.log(`    all              p50 ${search.p50.toFixed(1).padStart(7)} ms  p95 ${search.p95.toFixed(1).padStart(7)} ms  (target p95 <= 50 ms) ${search.p95 <= 50 ? 'MET' : 'MISSED'}`);
 console.log(`  baseline: bare LIKE scan p95 ${search.likeP95.toFixed(1)} ms; ratio /search p95 / LIKE p95 = ${x(search.p95, search.likeP95)}`);
+
+// BENCH_EMAIL_N (default 100,000; 5000 for a quick look) deliveries; BENCH_PG=1 runs it on PostgreSQL too
+for (const line of describeEmail(await benchEmail())) console.log(line);
+if (process.env.BENCH_PG === '1') for (const line of describeEmail(await benchEmail({ databaseUrl: PG_URL }))) console.log(line);
