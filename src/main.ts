@@ -74,8 +74,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
   return runCli(argv.length ? argv : ['--help'], () => makeDeps(config, io, interrupt, env), io, debug || config.debug);
 }
 
-const isEntry = process.argv[1] && /(?:main\.(?:ts|js)|paperboy(?:\.js)?)$/.test(process.argv[1]);
-if (isEntry) {
+/** Runs paperboy as this process: its stdio, its signals, its exit code. */
+export function runAsProcess(argv: string[] = process.argv.slice(2)): void {
   // `paperboy editions | head` closes the pipe early: that is not an error
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -95,7 +95,7 @@ if (isEntry) {
   });
   // a service manager's stop: the same clean stop (the worker finishes the mails in flight)
   process.once('SIGTERM', () => controller.abort());
-  main(process.argv.slice(2), process.env, io, controller.signal).then(
+  main(argv, process.env, io, controller.signal).then(
     (code) => {
       process.exitCode = code;
     },
@@ -105,3 +105,6 @@ if (isEntry) {
     },
   );
 }
+
+const isEntry = process.argv[1] && /(?:main\.(?:ts|js)|paperboy(?:\.js)?)$/.test(process.argv[1]);
+if (isEntry) runAsProcess();

@@ -7,19 +7,10 @@ import Database from 'better-sqlite3';
 import { openSqlite, type TestStore } from './support/stores.js';
 import { cli, ROOT, UPSTREAM_MD } from './support/cli.js';
 import { startLlmServer, type LlmServer } from './support/llm-server.js';
+import { random } from './support/random.js';
 
 const SEED = Number(process.env.PAPERBOY_TEST_SEED ?? Date.now() % 100000);
 
-/** mulberry32: a small seeded generator, so the kill moments can be replayed */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe(`draft killed at random moments (seed ${SEED})`, () => {
   let t: TestStore;

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { JSDOM } from 'jsdom';
 import { XSS_PAYLOADS, XSS_URLS } from '../../../test/fixtures/xss-payloads.js';
 import { dangerousNodes } from '../../../test/support/xss-oracle.js';
+import { entry, ko } from '../../../test/fixtures/edition-views.js';
 import type { EditionView, EntryView, ShownText } from '../../domain/edition-view.js';
 import { makeLink } from '../../domain/links.js';
 import type { Text } from '../../domain/types.js';
@@ -52,28 +53,6 @@ const LINKS: MailLinks = {
   preferencesUrl: 'https://papers.example.org/p/v1.Zm9vYmFy',
   webUrl: 'https://papers.example.org/ko/2024-04-01',
 };
-
-function ko(body: string, over: Partial<ShownText> = {}): ShownText {
-  return { body, lang: 'ko', origin: 'llm', model: 'GPT', promptVersion: 'translate-v1', status: 'approved', fallback: false, ...over };
-}
-
-function entry(over: Partial<EntryView> & Pick<EntryView, 'position' | 'paperKey' | 'titleEn'>): EntryView {
-  return {
-    arxivId: null,
-    title: null,
-    introEn: null,
-    intro: null,
-    abstractEn: null,
-    abstract: null,
-    keyMessagesEn: null,
-    keyMessages: null,
-    paperUrl: null,
-    codeUrls: [],
-    moreUrls: [],
-    links: [],
-    ...over,
-  };
-}
 
 function koView(): EditionView {
   return {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JSDOM } from 'jsdom';
 import MarkdownIt from 'markdown-it';
+import { entry, ko } from '../../../test/fixtures/edition-views.js';
 import type { EditionView, EntryView, ShownText } from '../../domain/edition-view.js';
 import { discourseTopic, isRenderFormat, renderEdition, renderEditionArticle, renderPaperArticle } from './render.js';
 
@@ -64,28 +65,6 @@ const OVERVIEW_KO = [
 ].join('\n\n');
 
 const SOURCE = 'https://github.com/dair-ai/ML-Papers-of-the-Week#top-ml-papers-of-the-week-april-1---april-7---2024';
-
-function ko(body: string, over: Partial<ShownText> = {}): ShownText {
-  return { body, lang: 'ko', origin: 'llm', model: 'GPT', promptVersion: 'translate-v1', status: 'approved', fallback: false, ...over };
-}
-
-function entry(over: Partial<EntryView> & Pick<EntryView, 'position' | 'paperKey' | 'titleEn'>): EntryView {
-  return {
-    arxivId: null,
-    title: null,
-    introEn: null,
-    intro: null,
-    abstractEn: null,
-    abstract: null,
-    keyMessagesEn: null,
-    keyMessages: null,
-    paperUrl: null,
-    codeUrls: [],
-    moreUrls: [],
-    links: [],
-    ...over,
-  };
-}
 
 function koView(): EditionView {
   return {
