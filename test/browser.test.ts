@@ -220,8 +220,11 @@ describe('the desk and the public archive in chromium (sqlite)', { timeout: 120_
     await clickAndWait(page, page.getByRole('button', { name: 'Approve all texts without errors' }), /done=approved-clean/);
     assert.match((await page.locator('main').textContent()) ?? '', /30 texts, 30 approved, 0 open errors/);
     assert.equal(await page.locator('#publish').getByText('Nothing blocks publishing.').count(), 1);
-    await clickAndWait(page, page.getByRole('button', { name: 'Publish on the web' }), /done=published/);
-    assert.equal(await flash().textContent(), 'Published on the web.');
+    // the web is ticked, e-mail is not: publish on the web only
+    assert.equal(await page.getByLabel('on the web').isChecked(), true);
+    assert.equal(await page.getByLabel('by e-mail to the subscribers').isChecked(), false);
+    await clickAndWait(page, page.getByRole('button', { name: 'Publish', exact: true }), /done=published/);
+    assert.equal(await flash().textContent(), 'Published.');
     assert.equal(await flash().getAttribute('role'), 'status');
     assert.match((await page.locator('#publish').textContent()) ?? '', /Published on the web at 2024-04-08/);
     // the desk links the public page, which answers now
