@@ -104,6 +104,7 @@ async function deliver(deps: Deps, mode: 'drain' | 'forever', waitMs: number, da
         holderGone,
         sleep: (ms, signal) => sleep(ms, undefined, { signal }),
         failpoint: failpoints(deps.failpoint),
+        notice: (line) => deps.io.err(`${mode === 'drain' ? 'send' : 'worker'}: ${line}`),
         progress: (s) => {
           const t = Date.now();
           if (t - lastLine < (isTTY ? 200 : 5_000)) return;

@@ -39,6 +39,8 @@ export interface DeliveryDeps {
   random?: () => number;
   failpoint?(point: Failpoint): void;
   progress?(p: DeliverySummary): void;
+  /** what an operator must know while it lasts, e.g. the mail server refusing us */
+  notice?(line: string): void;
 }
 
 export interface DeliveryOptions {
@@ -195,6 +197,7 @@ export async function runDeliveries(deps: DeliveryDeps, opts: DeliveryOptions): 
     if (unavailable) {
       summary.unavailable = unavailable;
       if (opts.mode === 'drain') break;
+      deps.notice?.(`the mail server cannot be used: ${unavailable}; nothing is charged to the deliveries, trying again in ${Math.round(circuitWait / 1000)} s`);
       await deps.sleep(circuitWait, signal).catch(() => {});
       circuitWait = Math.min(circuitWait * 2, 300_000);
       continue;
