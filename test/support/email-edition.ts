@@ -52,20 +52,28 @@ export interface Running {
 }
 
 /** `paperboy <args>` as a real process (src/main.ts through tsx), with only the given environment. */
-export function spawnPaperboy(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/main.ts`, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PAPERBOY_ARXIV_URL: 'http://127.0.0.1:9/api/query', PAPERBOY_UPSTREAM_URL: 'http://127.0.0.1:9/README.md', ...env },
-  });
+/** A clean environment: nothing of the test runner's, and no way out to the network. */
+const childEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PAPERBOY_ARXIV_URL: 'http://127.0.0.1:9/api/query', PAPERBOY_UPSTREAM_URL: 'http://127.0.0.1:9/README.md', ...env });
+
+/** Its output, and how it ended once its pipes are closed. */
+function collect(child: ChildProcessWithoutNullStreams): Running['done'] {
   child.stdin.end();
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, out, err }));
   });
+}
+
+export function spawnPaperboy(args: string[], env: Record<string, string>): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/main.ts`, ...args], {
+    cwd: ROOT,
+    env: childEnv(env),
+  });
+  const done = collect(child);
   return { child, done };
 }
 
@@ -82,18 +90,10 @@ export interface Warm {
 export function spawnWarm(args: string[], env: Record<string, string>): Warm {
   const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}test/support/warm-paperboy.ts`, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PAPERBOY_ARXIV_URL: 'http://127.0.0.1:9/api/query', PAPERBOY_UPSTREAM_URL: 'http://127.0.0.1:9/README.md', ...env },
+    env: childEnv(env),
     stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
   }) as unknown as ChildProcessWithoutNullStreams;
-  child.stdin.end();
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
-  });
+  const done = collect(child);
   const ready = new Promise<void>((resolve, reject) => {
     child.once('message', (m) => (m === 'ready' ? resolve() : reject(new Error(`warm paperboy said ${String(m)}`))));
     void done.then((r) => reject(new Error(`warm paperboy exited before it was ready (${r.signal ?? r.code}): ${r.err}`)));
