@@ -163,10 +163,28 @@ export async function enqueueDeliveries(db: Db, a: Audience, at: string): Promis
   return Number(r.numInsertedOrUpdatedRows ?? 0);
 }
 
-export async function enqueueConfirmation(db: Db, subscriberId: number, n: number, lang: string, at: string): Promise<void> {
+/** A confirmation mail for one subscriber, in their language: one INSERT … SELECT. */
+export async function enqueueConfirmation(db: Db, subscriberId: number, n: number, at: string): Promise<void> {
   await db
     .insertInto('delivery')
-    .values({ subscriber_id: subscriberId, ref: `confirm:${n}`, kind: 'confirm', edition_id: null, day: null, lang, status: 'pending', attempts: 0, next_attempt_at: at, created_at: at })
+    .columns(['subscriber_id', 'ref', 'kind', 'edition_id', 'day', 'lang', 'status', 'attempts', 'next_attempt_at', 'created_at'])
+    .expression(
+      db
+        .selectFrom('subscriber')
+        .select([
+          'id',
+          sql<string>`cast(${`confirm:${n}`} as text)`.as('ref'),
+          sql<string>`cast(${'confirm'} as text)`.as('kind'),
+          sql<number | null>`cast(${null} as integer)`.as('edition_id'),
+          sql<string | null>`cast(${null} as text)`.as('day'),
+          'lang',
+          sql<string>`cast(${'pending'} as text)`.as('status'),
+          sql<number>`cast(${0} as integer)`.as('attempts'),
+          sql<string>`cast(${at} as text)`.as('next_attempt_at'),
+          sql<string>`cast(${at} as text)`.as('created_at'),
+        ])
+        .where('id', '=', subscriberId),
+    )
     .onConflict((oc) => oc.columns(['subscriber_id', 'ref']).doNothing())
     .execute()
     .catch(storeError);

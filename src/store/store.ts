@@ -936,10 +936,7 @@ class Ops implements StoreOps {
     return mail.enqueueDeliveries(this.db, a, at);
   }
   enqueueConfirmation(subscriberId: number, n: number, at: string) {
-    return (async () => {
-      const s = await mail.findSubscriber(this.db, { id: subscriberId });
-      if (s) await mail.enqueueConfirmation(this.db, subscriberId, n, s.lang, at);
-    })();
+    return mail.enqueueConfirmation(this.db, subscriberId, n, at);
   }
   claimDeliveries(workerId: string, now: string, limit: number) {
     return mail.claimDeliveries(this.db, this.engine, workerId, now, limit);

@@ -3,13 +3,11 @@ import { describe, it } from 'node:test';
 import { JSDOM } from 'jsdom';
 import { XSS_PAYLOADS, XSS_URLS } from '../../../test/fixtures/xss-payloads.js';
 import { dangerousNodes } from '../../../test/support/xss-oracle.js';
+import { bundle } from '../../../test/fixtures/edition-bundle.js';
 import { entry, ko } from '../../../test/fixtures/edition-views.js';
-import type { EditionView, EntryView, ShownText } from '../../domain/edition-view.js';
-import { makeLink } from '../../domain/links.js';
-import type { Text } from '../../domain/types.js';
+import type { EditionView } from '../../domain/edition-view.js';
 import { PaperboyError } from '../../errors.js';
 import { assembleEditionView } from '../../pipeline/assemble.js';
-import type { EditionBundle } from '../../ports.js';
 import { confirmationMail, dailyMail, editionMail, PREHEADER_MAX, SUBJECT_MAX, type MailLinks, type RenderedMail } from './message.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -446,35 +444,6 @@ describe('editionMail: the XSS corpus (RELIABILITY.md §28)', () => {
 });
 
 describe('editionMail: a view assembled as the web assembles it', () => {
-  const text = (p: Partial<Text> & Pick<Text, 'ownerKind' | 'ownerId' | 'field' | 'lang' | 'body'>): Text => ({
-    origin: 'upstream',
-    model: null,
-    promptVersion: null,
-    status: 'approved',
-    createdAt: 't',
-    updatedAt: 't',
-    ...p,
-  });
-  const bundle = (): EditionBundle => ({
-    edition: { id: 7, startDate: '2024-04-01', endDate: '2024-04-07', title: 'Top ML Papers of the Week (April 1 - April 7) - 2024', source: 'upstream', sourceRef: SOURCE, status: 'imported' },
-    entries: [
-      { id: 2, editionId: 7, position: 2, paperKey: 'url:https://github.com/princeton-nlp/SWE-agent', label: 'SWE-Agent', links: [makeLink('Paper', SWE.code)] },
-      { id: 3, editionId: 7, position: 3, paperKey: 'arxiv:2404.02258', label: 'Mixture-of-Depths', links: [makeLink('Paper', 'https://arxiv.org/abs/2404.02258')] },
-    ],
-    papers: new Map([
-      ['arxiv:2404.02258', { key: 'arxiv:2404.02258', arxivId: '2404.02258', url: 'https://arxiv.org/abs/2404.02258', authors: [], categories: [], publishedAt: null, updatedAt: null, enrichedAt: null }],
-      ['url:https://github.com/princeton-nlp/SWE-agent', { key: 'url:https://github.com/princeton-nlp/SWE-agent', arxivId: null, url: SWE.code, authors: [], categories: [], publishedAt: null, updatedAt: null, enrichedAt: null }],
-    ]),
-    texts: [
-      text({ ownerKind: 'paper', ownerId: 'arxiv:2404.02258', field: 'title', lang: 'en', body: 'Mixture-of-Depths: Dynamically allocating compute in transformer-based language models', origin: 'arxiv' }),
-      text({ ownerKind: 'paper', ownerId: 'arxiv:2404.02258', field: 'title', lang: 'ko', body: 'MoD(Mixture-of-Depths)', origin: 'llm', model: 'qwen2.5-72b', promptVersion: 'v1', status: 'draft' }),
-      text({ ownerKind: 'paper', ownerId: 'arxiv:2404.02258', field: 'abstract', lang: 'en', body: 'Transformer-based language models spread FLOPs uniformly.', origin: 'arxiv' }),
-      text({ ownerKind: 'entry', ownerId: '3', field: 'intro', lang: 'en', body: 'demonstrates that transformer models can learn to allocate FLOPs' }),
-      text({ ownerKind: 'entry', ownerId: '3', field: 'intro', lang: 'ko', body: '트랜스포머 모델이 FLOP을 할당하는 방법을 학습', origin: 'human' }),
-      text({ ownerKind: 'entry', ownerId: '2', field: 'intro', lang: 'en', body: 'a new open-source agentic system' }),
-    ],
-  });
-
   it('renders the Korean and the English view of the same edition', () => {
     const koMail = editionMail(assembleEditionView(bundle(), 'ko', {}), { show: 'target', links: LINKS, draftsMarked: true });
     const doc = inertDocument(koMail);
