@@ -2,7 +2,7 @@
 import type { Origin, Text, TextInput } from './types.js';
 
 /** Higher ranks are more authoritative for the same (owner, field, lang). */
-const RANK: Record<Origin, number> = { upstream: 1, arxiv: 2, llm: 2, imported: 3, human: 9 };
+const RANK: Record<Origin, number> = { upstream: 1, template: 1, arxiv: 2, llm: 2, imported: 3, human: 9 };
 
 export type TextDecision = 'insert' | 'replace' | 'unchanged' | 'keep';
 

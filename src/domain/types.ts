@@ -10,7 +10,7 @@ export const TextField = z.enum(TEXT_FIELDS);
 export type TextField = z.infer<typeof TextField>;
 
 /** Where a text came from. `arxiv` is the arXiv API (enrichment); `upstream` the curated list or its CSV. */
-export const ORIGINS = ['upstream', 'arxiv', 'imported', 'human', 'llm'] as const;
+export const ORIGINS = ['upstream', 'arxiv', 'imported', 'human', 'llm', 'template'] as const;
 export const Origin = z.enum(ORIGINS);
 export type Origin = z.infer<typeof Origin>;
 
