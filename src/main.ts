@@ -6,6 +6,8 @@ import { runCli } from './cli/program.js';
 import { describeError, exitCodeOf, PaperboyError } from './errors.js';
 import { createLlm } from './llm/client.js';
 import type { Store } from './ports.js';
+import { loadTaxonomy } from './config/topics.js';
+import type { Topic } from './domain/topics.js';
 import { createArxivClient } from './sources/arxiv/client.js';
 import { createFetcher } from './sources/fetch-input.js';
 import { openStore } from './store/open.js';
@@ -24,6 +26,7 @@ export function mailSettings(config: Config): ReturnType<Deps['mailSettings']> {
 
 export function makeDeps(config: Config, io: Io, interrupt?: AbortSignal, env: Record<string, string | undefined> = {}): Deps {
   let store: Promise<Store> | undefined;
+  let topics: readonly Topic[] | undefined;
   return {
     config,
     io,
@@ -40,6 +43,7 @@ export function makeDeps(config: Config, io: Io, interrupt?: AbortSignal, env: R
       }
       return createLlm({ provider: config.llmProvider, baseUrl: config.llmUrl, model: config.llmModel, apiKey: config.llmApiKey, timeoutMs: config.llmTimeoutMs, maxRetries: config.llmRetries, backoffBaseMs: config.llmBackoffMs });
     },
+    topics: () => (topics ??= loadTaxonomy(config.topicsFile)),
     mailer: () => {
       const settings = mailSettings(config);
       if (!config.smtpUrl) return createEmlMailer(settings.emlDir!);

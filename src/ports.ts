@@ -3,6 +3,7 @@ import type { Edition, EditionStatus, Entry, IsoDate, Link, OwnerKind, Paper, Te
 import type { GlossaryTerm } from './domain/glossary.js';
 import type { Finding } from './domain/check/types.js';
 import type { DeliveryKind, DeliveryStatus, Preferences, Subscriber, SubscriberStatus } from './domain/subscriber.js';
+import type { TopicTag } from './domain/topics.js';
 
 export interface EditionSummary extends Edition {
   entryCount: number;
@@ -257,6 +258,34 @@ export interface StoreOps {
   entryIdsCreatedBetween(editionIds: number[], from: string, to: string): Promise<number[]>;
   /** false when the event was already recorded */
   recordMailEvent(e: { id: string; address: string; type: string; receivedAt: string }): Promise<boolean>;
+
+  getPaperTopics(keys: string[]): Promise<Map<string, PaperTopics>>;
+  /** inserts or replaces each paper's row */
+  putPaperTopics(rows: PaperTopics[]): Promise<void>;
+  /** the entries of editions starting in [from, to] with their papers' topics, oldest first */
+  listEntryTopics(range: { from?: IsoDate; to?: IsoDate }): Promise<EntryTopicsRow[]>;
+}
+
+/** A paper's topics as stored: the rules' answer always, an LLM's refinement when one was asked for. */
+export interface PaperTopics {
+  paperKey: string;
+  rules: TopicTag[];
+  /** null when no LLM refined them (the rules' answer holds) */
+  llm: TopicTag[] | null;
+  llmModel: string | null;
+  /** hash of the texts, categories and taxonomy the tags came from */
+  inputHash: string;
+  taggedAt: string;
+}
+
+/** An entry of the archive with the topics its paper carries (the LLM's when present); null when not tagged yet. */
+export interface EntryTopicsRow {
+  editionId: number;
+  startDate: IsoDate;
+  endDate: IsoDate;
+  position: number;
+  paperKey: string;
+  topics: TopicTag[] | null;
 }
 
 export interface StoredSubscriber extends Subscriber {

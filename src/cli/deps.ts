@@ -1,5 +1,6 @@
 // What a command needs; src/main.ts builds the real ones, tests may build their own.
 import type { Config } from '../config/options.js';
+import type { Topic } from '../domain/topics.js';
 import type { Fetcher, Llm, Mailer, Store } from '../ports.js';
 import type { MailSettings } from '../pipeline/deliver.js';
 import type { ArxivSource } from '../pipeline/enrich.js';
@@ -25,6 +26,8 @@ export interface Deps {
   arxiv(onProgress: (done: number, total: number) => void): ArxivSource;
   /** the configured LLM; throws LLM_NOT_CONFIGURED saying how to configure one */
   llm(): Llm;
+  /** the topic taxonomy (PAPERBOY_TOPICS_FILE or the default); throws CONFIG_INVALID naming what is wrong */
+  topics(): readonly Topic[];
   /** a new mailer: SMTP when PAPERBOY_SMTP_URL is set, else .eml files in the data folder */
   mailer(): Mailer;
   /** sender, links and list headers of every mail; emlDir when mails are written as files */

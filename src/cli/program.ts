@@ -7,6 +7,7 @@ import { importCsvCommand, importEditionCommand, importUpstreamCommand } from '.
 import { checkCommand, dismissCommand } from './check.js';
 import { publishCommand } from './publish.js';
 import { serveCommand } from './serve.js';
+import { topicsListCommand, topicsTagCommand, trendsCommand } from './topics.js';
 import { sendCommand, subscribersCountCommand, subscribersDeleteCommand, subscribersExportCommand, subscribersImportCommand, workerCommand } from './mail.js';
 import { editorAddCommand, editorDisableCommand, editorListCommand, editorPasswordCommand } from './editor.js';
 import { costsCommand, draftCommand, glossaryAddCommand, glossaryImportCommand, glossaryListCommand } from './draft.js';
@@ -172,6 +173,31 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .description('send queued mail as it comes, retry failures, queue each day\'s daily mail, until SIGTERM or Ctrl-C')
     .option('--json', 'print the final counts as JSON')
     .action(act((d, o: { json?: boolean }) => workerCommand(d, o)));
+
+  const topics = program.command('topics').description('the topic taxonomy and the topics of papers');
+  topics
+    .command('list')
+    .description('show the taxonomy (PAPERBOY_TOPICS_FILE or the default)')
+    .option('--json', 'print it as JSON, a file to edit and name in PAPERBOY_TOPICS_FILE')
+    .action(act((d, o: { json?: boolean }) => topicsListCommand(d, o)));
+  topics
+    .command('tag')
+    .description("tag papers with topics by the rules (phrases, arXiv categories); --llm refines them, keeping the rules' answer")
+    .option('--week <date>', 'the edition holding this date (YYYY-MM-DD) or "latest"')
+    .option('--all', 'every edition')
+    .option('--llm', 'ask the configured LLM to refine the tags')
+    .option('--force', 'tag again papers whose texts have not changed')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, o: { week?: string; all?: boolean; llm?: boolean; force?: boolean; json?: boolean }) => topicsTagCommand(d, o)));
+
+  program
+    .command('trends')
+    .description("an edition's facts: papers per topic against the four editions before, recurring names, shares with code; or topics week by week with --from/--to")
+    .option('--week <date>', 'a date inside the edition (YYYY-MM-DD) or "latest" (the default)')
+    .option('--from <date>', 'first edition start of a range (YYYY-MM-DD)')
+    .option('--to <date>', 'last edition start of a range (YYYY-MM-DD)')
+    .option('--json', 'print the facts as JSON')
+    .action(act((d, o: { week?: string; from?: string; to?: string; json?: boolean }) => trendsCommand(d, o)));
 
   program
     .command('serve')

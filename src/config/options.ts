@@ -50,6 +50,7 @@ export const OPTIONS = [
   { env: 'PAPERBOY_LLM_MAX_TOKENS_PER_EDITION', key: 'llmMaxTokensPerEdition', description: 'Budget: drafting stops before the tokens spent on one edition and language would exceed this', secret: false, schema: positiveInt.optional() },
   { env: 'PAPERBOY_LLM_PRICE_INPUT', key: 'llmPriceInput', description: 'USD per million input tokens, for cost estimates', secret: false, schema: z.coerce.number().min(0), default: '0' },
   { env: 'PAPERBOY_LLM_PRICE_OUTPUT', key: 'llmPriceOutput', description: 'USD per million output tokens, for cost estimates', secret: false, schema: z.coerce.number().min(0), default: '0' },
+  { env: 'PAPERBOY_TOPICS_FILE', key: 'topicsFile', description: 'JSON file with the topic taxonomy (`paperboy topics list --json` prints the default to start from); unset uses the default', secret: false, schema: z.string().min(1).optional() },
   { env: 'PAPERBOY_SMTP_URL', key: 'smtpUrl', description: 'SMTP relay, smtp://user:pass@host:587 (STARTTLS when offered; ?requireTLS=true insists) or smtps://user:pass@host:465; unset writes mails as .eml files under the data folder', secret: true, schema: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional() },
   { env: 'PAPERBOY_MAIL_FROM', key: 'mailFrom', description: 'Sender of every mail, e.g. "Paper digest <digest@example.org>"; required with PAPERBOY_SMTP_URL', secret: false, schema: z.string().regex(/^[^\r\n]*<?[^@\s<>]+@[^@\s<>]+>?$/, 'must be an address, optionally with a name: Name <a@example.org>').optional() },
   { env: 'PAPERBOY_MAIL_RATE', key: 'mailRate', description: 'Mails per second at most, over all connections (0: no limit)', secret: false, schema: z.coerce.number().min(0), default: '20' },
@@ -87,6 +88,7 @@ export interface Config {
   llmMaxTokensPerEdition: number | undefined;
   llmPriceInput: number;
   llmPriceOutput: number;
+  topicsFile: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string | undefined;
   mailRate: number;

@@ -381,6 +381,21 @@ function migrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '0010_topics': {
+      async up(db: Kysely<any>) {
+        // the topics of a paper: the rules' answer always, an LLM's refinement beside it when asked for
+        await db.schema
+          .createTable('paper_topic')
+          .addColumn('paper_key', 'text', (c) => c.primaryKey().references('paper.key').onDelete('cascade'))
+          .addColumn('rules', 'text', (c) => c.notNull())
+          .addColumn('llm', 'text')
+          .addColumn('llm_model', 'text')
+          // what the tags were computed from (texts, categories, taxonomy): a change means tag again
+          .addColumn('input_hash', 'text', (c) => c.notNull())
+          .addColumn('tagged_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -256,6 +256,15 @@ export interface PublicationTable {
   published_at: string;
 }
 
+export interface PaperTopicTable {
+  paper_key: string;
+  rules: string;
+  llm: string | null;
+  llm_model: string | null;
+  input_hash: string;
+  tagged_at: string;
+}
+
 export interface Database {
   paper: PaperTable;
   edition: EditionTable;
@@ -276,4 +285,5 @@ export interface Database {
   subscriber: SubscriberTable;
   delivery: DeliveryTable;
   mail_event: MailEventTable;
+  paper_topic: PaperTopicTable;
 }

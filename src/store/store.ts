@@ -21,6 +21,7 @@ import type {
   PaperInput,
   PaperMetadata,
   Publication,
+  PaperTopics,
   PublishedHit,
   SaveTextResult,
   Store,
@@ -35,6 +36,7 @@ import { textKey } from '../domain/text-policy.js';
 import { bodyQuery, gramQuery, hangulGrams, HANGUL_ONLY } from './grams.js';
 import { PaperboyError } from '../errors.js';
 import * as mail from './mail-store.js';
+import * as topics from './topic-store.js';
 import type { CorrectionTable, Database, EditionTable, EditorTable, EntryLinkTable, FindingTable, LlmCallTable, PaperTable, TextTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -967,6 +969,17 @@ class Ops implements StoreOps {
   }
   recordMailEvent(e: { id: string; address: string; type: string; receivedAt: string }) {
     return mail.recordMailEvent(this.db, e);
+  }
+
+  // topics: src/store/topic-store.ts
+  getPaperTopics(keys: string[]) {
+    return topics.getPaperTopics(this.db, keys);
+  }
+  putPaperTopics(rows: PaperTopics[]) {
+    return topics.putPaperTopics(this.db, rows);
+  }
+  listEntryTopics(range: { from?: string; to?: string }) {
+    return topics.listEntryTopics(this.db, range);
   }
 }
 
