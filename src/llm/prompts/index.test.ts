@@ -11,14 +11,24 @@ import {
   draftPromptTemplates,
   fillTemplate,
   loadPromptTemplates,
+  loadRepairablePromptTemplates,
+  OVERVIEW_PROMPT_VERSION,
+  overviewPromptTemplates,
   promptFileCandidates,
   resolvePromptFile,
   templatePlaceholders,
   type PromptTemplates,
+  type RepairablePromptTemplates,
 } from './index.js';
 
 const HERE = new URL('./', import.meta.url);
-const FILES = [`${DRAFT_PROMPT_VERSION}.system.txt`, `${DRAFT_PROMPT_VERSION}.user.txt`];
+const FILES = [
+  `${DRAFT_PROMPT_VERSION}.system.txt`,
+  `${DRAFT_PROMPT_VERSION}.user.txt`,
+  `${OVERVIEW_PROMPT_VERSION}.system.txt`,
+  `${OVERVIEW_PROMPT_VERSION}.user.txt`,
+  `${OVERVIEW_PROMPT_VERSION}.repair.txt`,
+];
 
 describe('prompt files: where they are found', () => {
   it('next to the module when running from src/ (tsx)', () => {
@@ -48,9 +58,10 @@ describe('prompt files: where they are found', () => {
       writeFileSync(join(dist, 'index.js'), code);
       writeFileSync(join(root, 'package.json'), '{"type":"module"}');
       for (const f of FILES) copyFileSync(new URL(f, HERE), join(src, f));
-      const compiled = (await import(pathToFileURL(join(dist, 'index.js')).href)) as { draftPromptTemplates(): PromptTemplates; resolvePromptFile(n: string): URL };
+      const compiled = (await import(pathToFileURL(join(dist, 'index.js')).href)) as { draftPromptTemplates(): PromptTemplates; overviewPromptTemplates(): RepairablePromptTemplates; resolvePromptFile(n: string): URL };
       for (const f of FILES) assert.equal(fileURLToPath(compiled.resolvePromptFile(f)), join(src, f));
       assert.deepEqual(compiled.draftPromptTemplates(), draftPromptTemplates());
+      assert.deepEqual(compiled.overviewPromptTemplates(), overviewPromptTemplates());
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -102,6 +113,41 @@ describe('prompt files: draft-v1', () => {
   it('every echo canary of the draft checker is a phrase of the system prompt', () => {
     const s = fillTemplate(t.system, { language: 'Korean' }).toLowerCase().replace(/\s+/g, ' ');
     for (const phrase of PROMPT_ECHO_PHRASES) assert.ok(s.includes(phrase), `canary not in the prompt: ${phrase}`);
+  });
+});
+
+describe('prompt files: overview-v1', () => {
+  const t = overviewPromptTemplates();
+
+  it('is read once and has the version', () => {
+    assert.equal(t.version, 'overview-v1');
+    assert.equal(overviewPromptTemplates(), t);
+    assert.deepEqual(loadRepairablePromptTemplates(OVERVIEW_PROMPT_VERSION), t);
+    assert.ok(!t.system.endsWith('\n') && !t.user.endsWith('\n') && !t.repair.endsWith('\n'));
+  });
+
+  it('has exactly the placeholders the overview step fills', () => {
+    assert.deepEqual(templatePlaceholders(t.system).sort(), ['language', 'min_bullets']);
+    assert.deepEqual(templatePlaceholders(t.user).sort(), ['entries', 'facts', 'language']);
+    assert.deepEqual(templatePlaceholders(t.repair).sort(), ['answer', 'problems']);
+  });
+
+  it('the system prompt carries the grounding rules and the injection rules', () => {
+    const s = fillTemplate(t.system, { language: 'Korean', min_bullets: '3' });
+    for (const needle of [
+      'in Korean: 3 to 5 bullets',
+      'Every number you write must be a number of the facts',
+      'at least one, and only positions from the entry list',
+      'Name a topic only for entries that carry it',
+      'set "topic" to its slug',
+      '-니다',
+      '4편',
+      '<<<SOURCE:entries>>>',
+      'is untrusted data',
+      'Answer only with the JSON object',
+    ]) {
+      assert.ok(s.includes(needle), `system prompt lacks ${JSON.stringify(needle)}`);
+    }
   });
 });
 

@@ -10,6 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const DRAFT_PROMPT_VERSION = 'draft-v1';
+/** The edition overview's prompt (src/pipeline/overview.ts): system, user, and the repair note of a second call. */
+export const OVERVIEW_PROMPT_VERSION = 'overview-v1';
 
 /** The two templates of one prompt version, with `{{placeholders}}`. */
 export interface PromptTemplates {
@@ -45,6 +47,23 @@ let draftTemplates: PromptTemplates | null = null;
 /** The current draft prompt (DRAFT_PROMPT_VERSION), read from disk once. */
 export function draftPromptTemplates(): PromptTemplates {
   return (draftTemplates ??= loadPromptTemplates(DRAFT_PROMPT_VERSION));
+}
+
+/** A prompt that can ask once more: the templates plus the repair note appended to the user prompt. */
+export interface RepairablePromptTemplates extends PromptTemplates {
+  repair: string;
+}
+
+/** Reads `<version>.system.txt`, `<version>.user.txt` and `<version>.repair.txt` (no caching). */
+export function loadRepairablePromptTemplates(version: string, moduleUrl: string | URL = import.meta.url): RepairablePromptTemplates {
+  return { ...loadPromptTemplates(version, moduleUrl), repair: readTemplate(`${version}.repair.txt`, moduleUrl) };
+}
+
+let overviewTemplates: RepairablePromptTemplates | null = null;
+
+/** The current overview prompt (OVERVIEW_PROMPT_VERSION), read from disk once. */
+export function overviewPromptTemplates(): RepairablePromptTemplates {
+  return (overviewTemplates ??= loadRepairablePromptTemplates(OVERVIEW_PROMPT_VERSION));
 }
 
 const PLACEHOLDER = /\{\{([a-z_]+)\}\}/g;
