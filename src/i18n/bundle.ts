@@ -76,6 +76,41 @@ export const BundleSchema = z.strictObject({
     errorSame: text,
     errorOther: text,
   }),
+  /**
+   * The overview's sentences when it is written from the week's facts without an LLM
+   * (src/domain/overview.ts, templateOverview). `{topic}` is the topic's name in this language,
+   * `{count}`/`{papers}`/`{percent}` are paper counts and whole per cents, `{weeks}` the number of
+   * earlier editions compared and `{average}` their mean. `one`/`other`: for an edition of one paper
+   * and of more. No citation marker here: the positions are appended as ` [2, 5]`.
+   */
+  overviewBullets: z.strictObject({
+    edition: z.strictObject({ one: text, other: template('papers') }),
+    topTopic: z.strictObject({ one: template('topic'), other: template('topic', 'count', 'papers', 'percent') }),
+    nextTopic: template('topic', 'count', 'percent'),
+    rise: template('topic', 'count', 'weeks', 'average'),
+    fall: template('topic', 'count', 'weeks', 'average'),
+    name: template('name', 'count'),
+    code: z.strictObject({ one: text, other: template('count', 'papers', 'percent') }),
+    arxiv: z.strictObject({ one: text, other: template('count', 'papers', 'percent') }),
+  }),
+  /**
+   * The charts (src/channels/chart, src/web/public/trends.ts): the week's topics against the
+   * four-week average, and the trends page over the archive (`trendsIntro`: how many editions and
+   * papers from which week to which)
+   */
+  chart: z.strictObject({
+    weekTitle: text,
+    thisWeek: text,
+    average: text,
+    papers: text,
+    trendsTitle: text,
+    trendsLink: text,
+    trendsIntro: template('editions', 'papers', 'from', 'to'),
+    week: text,
+    topic: text,
+    total: text,
+    empty: text,
+  }),
   /** answers to a rate-limited reader (429) and an oversized form (413) */
   tooMany: text,
   tooLarge: text,
