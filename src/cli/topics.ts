@@ -27,7 +27,7 @@ export async function topicsTagCommand(deps: Deps, opts: { week?: string; all?: 
   const llm = opts.llm ? deps.llm() : null;
   const store = await deps.store();
   const ids = opts.week ? [(await editionForWeek(store, opts.week)).id] : (await store.listEditions()).map((e) => e.id);
-  const r = await tagEditions(store, ids, { topics, llm, force: !!opts.force, now: deps.now, concurrency: deps.config.llmConcurrency, signal: deps.interrupt, progress: (m) => deps.io.err(`topics: ${m}`) });
+  const { rows: _rows, ...r } = await tagEditions(store, ids, { topics, llm, force: !!opts.force, now: deps.now, concurrency: deps.config.llmConcurrency, signal: deps.interrupt, progress: (m) => deps.io.err(`topics: ${m}`) });
   if (opts.json) printJson(deps.io, r);
   else {
     deps.io.out(

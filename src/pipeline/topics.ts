@@ -9,7 +9,7 @@ import { tagPaper, type Topic, type TopicTag } from '../domain/topics.js';
 import type { Entry, Paper, Text } from '../domain/types.js';
 import { describeError } from '../errors.js';
 import { loadPromptTemplates } from '../llm/prompts/index.js';
-import type { EditionBundle, Llm, PaperTopics, Progress, Store } from '../ports.js';
+import type { EditionBundle, EntryTopicsRow, Llm, PaperTopics, Progress, Store } from '../ports.js';
 import { textIndex } from './entry-fields.js';
 
 export const TOPICS_PROMPT_VERSION = 'topics-v1';
@@ -65,6 +65,8 @@ export interface TagOptions {
   force?: boolean;
   signal?: AbortSignal;
   progress?: Progress;
+  /** false: compute what is missing but store nothing (the web's pages read, they never write) */
+  write?: boolean;
 }
 
 export interface TagResult {
@@ -108,7 +110,7 @@ async function refine(llm: Llm, input: TagInput, rules: TopicTag[], topics: read
  * keeps its row (and its LLM refinement); a changed one is tagged by the rules again, and refined
  * again only when an LLM is given.
  */
-export async function tagEditions(store: Store, editionIds: number[], opts: TagOptions): Promise<TagResult> {
+export async function tagEditions(store: Store, editionIds: number[], opts: TagOptions): Promise<TagResult & { rows: PaperTopics[] }> {
   const entries = await store.getEntries(editionIds);
   const keys = [...new Set(entries.map((e) => e.paperKey))];
   const [papers, texts, stored] = await Promise.all([
@@ -156,9 +158,9 @@ export async function tagEditions(store: Store, editionIds: number[], opts: TagO
       }),
     ),
   );
-  await store.putPaperTopics(rows);
+  if (opts.write !== false) await store.putPaperTopics(rows);
   result.tagged = rows.length;
-  return result;
+  return { ...result, rows };
 }
 
 /** Pure: the facts' view of an edition's entries, given each paper's topics. */
@@ -194,6 +196,10 @@ export function groupWeeks(rows: Awaited<ReturnType<Store['listEntryTopics']>>):
     .map((w) => ({ editionId: w.editionId, startDate: w.startDate, endDate: w.endDate, papers: w.tags.length, counts: topicCounts(w.tags), untagged: w.untagged }));
 }
 
+/** Entries' topics with the ones just computed (and perhaps not stored) in place of the stored ones. */
+const withFresh = (rows: EntryTopicsRow[], fresh: Map<string, PaperTopics>): EntryTopicsRow[] =>
+  fresh.size ? rows.map((r) => (fresh.has(r.paperKey) ? { ...r, topics: effectiveTopics(fresh.get(r.paperKey)!) } : r)) : rows;
+
 export interface LoadedFacts {
   facts: EditionFacts;
   entries: FactEntry[];
@@ -206,12 +212,14 @@ export async function loadEditionFacts(store: Store, editionId: number, opts: Ta
   const bundle = await store.getEditionBundle(editionId);
   const earlier = (await store.listEditions()).filter((e) => e.startDate < bundle.edition.startDate).slice(0, 4);
   const tagging = await tagEditions(store, [editionId, ...earlier.map((e) => e.id)], { ...opts, llm: null });
+  const fresh = new Map(tagging.rows.map((r) => [r.paperKey, r]));
   const stored = await store.getPaperTopics(bundle.entries.map((e) => e.paperKey));
-  const entries = factEntries(bundle, (key) => {
-    const t = stored.get(key);
+  const topicsOf = (key: string) => {
+    const t = fresh.get(key) ?? stored.get(key);
     return t ? effectiveTopics(t) : [];
-  });
-  const past = earlier.length ? groupWeeks(await store.listEntryTopics({ from: earlier[earlier.length - 1]!.startDate, to: earlier[0]!.startDate })) : [];
+  };
+  const entries = factEntries(bundle, topicsOf);
+  const past = earlier.length ? groupWeeks(withFresh(await store.listEntryTopics({ from: earlier[earlier.length - 1]!.startDate, to: earlier[0]!.startDate }), fresh)) : [];
   return { facts: editionFacts(bundle.edition, entries, past, opts.topics), entries, bundle, tagging };
 }
 
@@ -219,5 +227,5 @@ export async function loadEditionFacts(store: Store, editionId: number, opts: Ta
 export async function loadTrends(store: Store, range: { from?: string; to?: string }, opts: TagOptions) {
   const ids = (await store.listEditions()).filter((e) => (!range.from || e.startDate >= range.from) && (!range.to || e.startDate <= range.to)).map((e) => e.id);
   const tagging = ids.length ? await tagEditions(store, ids, { ...opts, llm: null }) : null;
-  return { weeks: groupWeeks(await store.listEntryTopics(range)), tagging };
+  return { weeks: groupWeeks(withFresh(await store.listEntryTopics(range), new Map((tagging?.rows ?? []).map((r) => [r.paperKey, r])))), tagging };
 }

@@ -21,6 +21,8 @@ import { mountDesk } from './desk/routes.js';
 import { mountEmail } from './public/email.js';
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../ports.js';
+import { DEFAULT_TOPICS, type Topic } from '../domain/topics.js';
+import { chartFigure, mountTrends, siteFacts } from './public/trends.js';
 
 export interface WebDeps {
   store: Store;
@@ -42,6 +44,8 @@ export interface WebDeps {
   subscribeMinAnswerMs?: number;
   /** abuse and webhook events, one line each */
   log?: (line: string) => void;
+  /** the topic taxonomy of the charts (default: the built-in one) */
+  topics?: readonly Topic[];
 }
 
 export function createWebApp(deps: WebDeps): Hono {
@@ -59,18 +63,20 @@ export function createWebApp(deps: WebDeps): Hono {
   });
 
   const published = () => publishedEditions(store);
+  const topics = deps.topics ?? DEFAULT_TOPICS;
 
   const notFound = (c: Context) => c.html(page({ lang: 'en', title: 'Not found', body: '<h1>Not found</h1><p><a href="/">All editions</a></p>', feedsLang: deps.defaultLang }), 404);
 
   /** An edition's article with provenance badges, like buttons and correction links. */
-  async function readerArticle(view: EditionView, liked: string | undefined) {
+  async function readerArticle(view: EditionView, liked: string | undefined, editionId: number) {
     const ids = view.entries.flatMap((e) => (e.entryId === undefined ? [] : [e.entryId]));
     const likes = await store.likeCounts(ids);
     const likedId = Number(liked);
-    return renderEditionArticle(
-      view,
-      readerActions({ lang: view.lang, likes, liked: Number.isSafeInteger(likedId) && ids.includes(likedId) ? likedId : null, from: 'edition', editionOf: () => view.startDate, paperLink: true }),
-    );
+    const chart = chartFigure(await siteFacts(store, editionId, topics, ctx.now), topics, view.lang, view.startDate);
+    return renderEditionArticle(view, {
+      ...readerActions({ lang: view.lang, likes, liked: Number.isSafeInteger(likedId) && ids.includes(likedId) ? likedId : null, from: 'edition', editionOf: () => view.startDate, paperLink: true }),
+      afterOverview: chart,
+    });
   }
 
   const ctx: PublicContext = { store, baseUrl: deps.baseUrl, defaultLang: deps.defaultLang, now: deps.now ?? (() => new Date()), trustProxy: deps.trustProxy ?? false, notFound };
@@ -88,7 +94,7 @@ export function createWebApp(deps: WebDeps): Hono {
     let latest = '';
     if (list[0]) {
       const l = list[0].langs.includes(lang) ? lang : list[0].langs[0]!;
-      latest = (await readerArticle(assembleEditionView(await store.getEditionBundle(list[0].edition.id), l, { forReaders: true }), undefined)).html;
+      latest = (await readerArticle(assembleEditionView(await store.getEditionBundle(list[0].edition.id), l, { forReaders: true }), undefined, list[0].edition.id)).html;
     }
     const body = list.length ? `${latest}\n<h2>${renderPlain(bundle.name)} · ${list.length}</h2>\n<ul class="editions">\n${items.join('\n')}\n</ul>` : '<h1>paperboy</h1><p>No edition has been published yet.</p>';
     return c.html(page({ lang, title: 'paperboy', body, feedsLang: lang }));
@@ -107,7 +113,7 @@ export function createWebApp(deps: WebDeps): Hono {
     const lang = asked && LANG.test(asked) && (asked === 'en' || list.langs.includes(asked)) ? asked : list.langs.includes(deps.defaultLang) ? deps.defaultLang : list.langs[0]!;
     const show = c.req.query('show') === 'target' ? 'target' : 'both';
     const view = assembleEditionView(await store.getEditionBundle(edition.id), lang, { forReaders: true });
-    const article = await readerArticle(view, c.req.query('liked'));
+    const article = await readerArticle(view, c.req.query('liked'), edition.id);
     const toggle = [...new Set([...list.langs, 'en'])]
       .map((l) => `<a href="/editions/${edition.startDate}?lang=${escapeHtml(l)}"${l === lang && show === 'both' ? ' aria-current="page"' : ''}>${renderPlain(getBundle(l).name)}</a>`)
       .concat(lang === 'en' ? [] : [`<a href="/editions/${edition.startDate}?lang=${escapeHtml(lang)}&amp;show=target"${show === 'target' ? ' aria-current="page"' : ''}>${renderPlain(getBundle(lang).name)} only</a>`]);
@@ -149,10 +155,10 @@ export function createWebApp(deps: WebDeps): Hono {
     let newest = 0;
     for (const p of (await published()).filter((x) => lang === 'en' || x.langs.includes(lang)).slice(0, 50)) {
       const view = assembleEditionView(await store.getEditionBundle(p.edition.id), lang);
-      const article = renderEditionArticle(view);
+      const link = `${base}/editions/${p.edition.startDate}?lang=${lang}`;
+      const article = renderEditionArticle(view, { entryUrl: (n) => `${link}#entry-${n}` });
       const date = new Date(p.at);
       newest = Math.max(newest, date.getTime());
-      const link = `${base}/editions/${p.edition.startDate}?lang=${lang}`;
       feed.addItem({ title: article.title, id: link, link, date, content: article.html });
     }
     feed.options.updated = new Date(newest);
@@ -160,6 +166,7 @@ export function createWebApp(deps: WebDeps): Hono {
     return c.body(body, 200, { 'content-type': `${FEED_KINDS[file]}; charset=utf-8` });
   });
 
+  mountTrends(app, { ...ctx, topics });
   mountPapers(app, ctx);
   mountLikes(app, ctx);
   mountCorrections(app, ctx);

@@ -62,7 +62,7 @@ export function page(opts: { lang: string; title: string; body: string; feedsLan
     '</head>',
     `<body${opts.bodyClass ? ` class="${escapeHtml(opts.bodyClass)}"` : ''}>`,
     `<nav class="site" aria-label="site"><a href="/">paperboy</a><form class="search" action="/search" method="get" role="search"><label for="q">Search</label> <input id="q" name="q" type="search" maxlength="${MAX_QUERY_CHARS}" value="${escapeHtml(opts.query ?? '')}"> <button type="submit">Search</button></form>`,
-    `<span class="feeds"><a href="/subscribe?lang=${escapeHtml(opts.feedsLang)}">E-mail</a> · <a href="/feeds/${escapeHtml(opts.feedsLang)}/rss.xml">RSS</a> · <a href="/feeds/${escapeHtml(opts.feedsLang)}/atom.xml">Atom</a> · <a href="/feeds/${escapeHtml(opts.feedsLang)}/feed.json">JSON Feed</a></span></nav>`,
+    `<a href="/trends?lang=${escapeHtml(opts.feedsLang)}">Trends</a><span class="feeds"><a href="/subscribe?lang=${escapeHtml(opts.feedsLang)}">E-mail</a> · <a href="/feeds/${escapeHtml(opts.feedsLang)}/rss.xml">RSS</a> · <a href="/feeds/${escapeHtml(opts.feedsLang)}/atom.xml">Atom</a> · <a href="/feeds/${escapeHtml(opts.feedsLang)}/feed.json">JSON Feed</a></span></nav>`,
     '<main>',
     opts.body,
     '</main>',

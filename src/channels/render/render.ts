@@ -8,6 +8,7 @@
 import type { EditionView, EntryView, PaperView, ShownText } from '../../domain/edition-view.js';
 import { editionTitle, fill, getBundle, primaryLanguage, type Bundle } from '../../i18n/bundle.js';
 import { cleanText, escapeHtml, renderBlock, renderInline, renderLink, renderPlain, safeUrl } from './sanitize.js';
+import { CITATION_MARKER } from '../../domain/overview.js';
 
 export const RENDER_FORMATS = ['discourse', 'markdown', 'html', 'json'] as const;
 export type RenderFormat = (typeof RENDER_FORMATS)[number];
@@ -263,21 +264,65 @@ function mdField(f: Field, b: Bundle, asBullet: boolean): string {
 }
 
 /** Overview paragraphs as bullets, unless the text already is a list. */
-function mdOverview(f: Field, b: Bundle): string {
+const CITATIONS = new RegExp(CITATION_MARKER.source, 'g');
+
+/**
+ * The overview's citation markers (`[2, 5]`) as links to the entries they cite, in sanitised HTML:
+ * only text between tags changes, never inside a link; a position `href` refuses stays plain.
+ */
+export function citationLinksHtml(html: string, href: (position: number) => string | null): string {
+  let inLink = 0;
+  return html
+    .split(/(<[^>]*>)/)
+    .map((part) => {
+      if (part.startsWith('<')) {
+        if (/^<a[\s>]/i.test(part)) inLink++;
+        else if (/^<\/a>/i.test(part)) inLink = Math.max(0, inLink - 1);
+        return part;
+      }
+      if (inLink) return part;
+      return part.replace(CITATIONS, (_m, list: string) => {
+        const links = list.split(',').map((x) => {
+          const n = Number(x.trim());
+          const url = href(n);
+          return url === null ? String(n) : `<a class="cite" href="${escapeHtml(url)}">${n}</a>`;
+        });
+        return `[${links.join(', ')}]`;
+      });
+    })
+    .join('');
+}
+
+/** The same in Markdown: `\[[2](url), [5](url)\]`. */
+function citationLinksMd(md: string, href: (position: number) => string | null): string {
+  return md.replace(CITATIONS, (_m, list: string) => {
+    const links = list.split(',').map((x) => {
+      const n = Number(x.trim());
+      const url = href(n);
+      return url === null ? String(n) : `[${n}](${url})`;
+    });
+    return `\\[${links.join(', ')}\\]`;
+  });
+}
+
+function mdOverview(f: Field, b: Bundle, href: ((position: number) => string | null) | null): string {
   const block = f.target ?? f.english;
   if (!block) return '';
-  const body = mdBlock(block.body);
+  const body = href ? citationLinksMd(mdBlock(block.body), href) : mdBlock(block.body);
   const listed = /^ {0,3}([-*+]|\d{1,9}[.)])\s/m.test(body);
   const shown = listed ? body : body.split(/\n{2,}/).map((p) => bullet(p)).join('\n\n');
   return f.fallback ? `_${mdInline(b.fallbackMarker)}_\n\n${shown}` : shown;
 }
 
-function renderMarkdown(l: Layout, flavour: 'discourse' | 'commonmark'): string {
+function renderMarkdown(l: Layout, flavour: 'discourse' | 'commonmark', opts: MarkdownOptions = {}): string {
   const b = l.bundle;
+  const positions = new Set(l.entries.map((e) => e.position));
+  const entryUrl = opts.entryUrl;
+  const href = entryUrl ? (p: number) => (positions.has(p) ? entryUrl(p) : null) : null;
   // Discourse oneboxes a bare link alone on its line; CommonMark needs an autolink.
   const link = (url: string) => (flavour === 'discourse' ? url : `<${url}>`);
   const out: string[] = [flavour === 'discourse' ? mdInline(l.title) : `# ${mdInline(l.title)}`];
-  const overview = l.overview ? mdOverview(l.overview, b) : '';
+  const overview = l.overview ? mdOverview(l.overview, b, href) : '';
   if (overview) out.push(overview);
 
   l.entries.forEach((e) => {
@@ -330,6 +375,15 @@ export interface ArticleOptions {
   afterText?: (t: ShownText) => string;
   /** at the end of each entry, e.g. a like button and the paper page link */
   afterEntry?: (e: { entryId: number | null; paperKey: string; position: number }) => string;
+  /** where the overview's citations point: `#entry-N` on the page itself (default), absolute in feeds */
+  entryUrl?: (position: number) => string;
+  /** trusted markup the caller built (the week's chart), shown right after the overview */
+  afterOverview?: string;
+}
+
+/** Options of the Markdown renderings: with entryUrl the overview's citations become links to the entries on the web. */
+export interface MarkdownOptions {
+  entryUrl?: (position: number) => string;
 }
 
 const ORIGINS_WITH_MODEL = new Set(['llm', 'imported']);
@@ -426,8 +480,11 @@ function renderArticle(l: Layout, opts: ArticleOptions = {}): string {
     `<header><h1>${renderPlain(l.title)}</h1></header>`,
   ];
   if (l.overview) {
-    out.push(`<section class="overview" aria-label="${renderPlain(b.overview)}">`, htmlField(l, l.overview, opts), '</section>');
+    const positions = new Set(l.entries.map((e) => e.position));
+    const cited = citationLinksHtml(htmlField(l, l.overview, opts), (p) => (positions.has(p) ? (opts.entryUrl ?? ((n) => `#entry-${n}`))(p) : null));
+    out.push(`<section class="overview" aria-label="${renderPlain(b.overview)}">`, cited, '</section>');
   }
+  if (opts.afterOverview) out.push(opts.afterOverview);
   for (const e of l.entries) {
     const id = Number.isSafeInteger(e.position) ? ` id="entry-${e.position}"` : '';
     out.push(`<section class="entry"${id}>`);
@@ -545,12 +602,12 @@ function renderJson(view: EditionView): string {
 
 // ---------------------------------------------------------------------------------------------
 
-export function renderEdition(view: EditionView, format: RenderFormat): string {
+export function renderEdition(view: EditionView, format: RenderFormat, opts: MarkdownOptions = {}): string {
   switch (format) {
     case 'discourse':
-      return renderMarkdown(buildLayout(view), 'discourse');
+      return renderMarkdown(buildLayout(view), 'discourse', opts);
     case 'markdown':
-      return renderMarkdown(buildLayout(view), 'commonmark');
+      return renderMarkdown(buildLayout(view), 'commonmark', opts);
     case 'html':
       return renderHtml(buildLayout(view));
     case 'json':
@@ -563,9 +620,9 @@ export function renderEdition(view: EditionView, format: RenderFormat): string {
 }
 
 /** The Discourse topic: its title, and the post body (the discourse rendering without its title line). */
-export function discourseTopic(view: EditionView): { title: string; raw: string } {
+export function discourseTopic(view: EditionView, opts: MarkdownOptions = {}): { title: string; raw: string } {
   const l = buildLayout(view);
-  const full = renderMarkdown(l, 'discourse');
+  const full = renderMarkdown(l, 'discourse', opts);
   const firstBreak = full.indexOf('\n\n');
   return { title: mdInline(l.title), raw: full.slice(firstBreak + 2) };
 }
