@@ -29,7 +29,7 @@ export async function checkCommand(deps: Deps, opts: { week?: string; lang?: str
   if (lang === 'en') throw usage('--lang en: English is the source; give the language of the texts to check, such as ko');
   const store = await deps.store();
   const edition = await editionForWeek(store, opts.week ?? 'latest');
-  const r = await checkEdition(store, edition.id, lang, deps.now);
+  const r = await checkEdition(store, edition.id, lang, deps.now, { topics: deps.topics() });
   if (opts.json) printJson(deps.io, r);
   else {
     const io = deps.io;

@@ -62,7 +62,9 @@ export async function renderCommand(deps: Deps, opts: { week?: string; lang?: st
   const store = await deps.store();
   const edition = await editionForWeek(store, opts.week ?? 'latest');
   const view = assembleEditionView(await store.getEditionBundle(edition.id), lang);
-  const text = renderEdition(view, format);
+  // the overview's citations link to the entries on the web archive (a Discourse post has no anchors of its own)
+  const page = `${deps.config.baseUrl.replace(/\/$/, '')}/editions/${edition.startDate}?lang=${encodeURIComponent(lang)}`;
+  const text = renderEdition(view, format, { entryUrl: (n) => `${page}#entry-${n}` });
   if (opts.out) {
     try {
       await writeFile(opts.out, text.endsWith('\n') ? text : `${text}\n`);

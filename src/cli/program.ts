@@ -7,7 +7,7 @@ import { importCsvCommand, importEditionCommand, importUpstreamCommand } from '.
 import { checkCommand, dismissCommand } from './check.js';
 import { publishCommand } from './publish.js';
 import { serveCommand } from './serve.js';
-import { topicsListCommand, topicsTagCommand, trendsCommand } from './topics.js';
+import { overviewCommand, topicsListCommand, topicsTagCommand, trendsCommand } from './topics.js';
 import { sendCommand, subscribersCountCommand, subscribersDeleteCommand, subscribersExportCommand, subscribersImportCommand, workerCommand } from './mail.js';
 import { editorAddCommand, editorDisableCommand, editorListCommand, editorPasswordCommand } from './editor.js';
 import { costsCommand, draftCommand, glossaryAddCommand, glossaryImportCommand, glossaryListCommand } from './draft.js';
@@ -198,6 +198,16 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .option('--to <date>', 'last edition start of a range (YYYY-MM-DD)')
     .option('--json', 'print the facts as JSON')
     .action(act((d, o: { week?: string; from?: string; to?: string; json?: boolean }) => trendsCommand(d, o)));
+
+  program
+    .command('overview')
+    .description("draft the edition's overview from its facts: 3-5 bullets, each citing the entries it rests on (the LLM when configured, else the templates); checked at once")
+    .option('--week <date>', 'a date inside the edition (YYYY-MM-DD) or "latest"', 'latest')
+    .option('--lang <code>', 'language of the overview; default PAPERBOY_LANG')
+    .option('--template', 'write it with the templates even when an LLM is configured')
+    .option('--force', 'draft again when the facts have not changed, and replace an imported overview')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, o: { week?: string; lang?: string; template?: boolean; force?: boolean; json?: boolean }) => overviewCommand(d, o)));
 
   program
     .command('serve')

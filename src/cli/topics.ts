@@ -1,7 +1,9 @@
 // `paperboy topics list|tag` and `paperboy trends`: the taxonomy, tagging papers, and the facts of a
 // week (or the topics of a range of weeks).
 import type { EditionFacts } from '../domain/facts.js';
-import { usage } from '../errors.js';
+import { PaperboyError, usage } from '../errors.js';
+import { draftOverview } from '../pipeline/draft-overview.js';
+import type { Llm } from '../ports.js';
 import { loadEditionFacts, loadTrends, tagEditions } from '../pipeline/topics.js';
 import { editionForWeek } from './editions.js';
 import { PARTIAL_EXIT } from './import.js';
@@ -89,4 +91,39 @@ export async function trendsCommand(deps: Deps, opts: { week?: string; from?: st
   deps.io.out(`${'total'.padEnd(11)}${String(papers).padStart(7)}${shown.map((t) => String(totals[t.slug]).padStart(7)).join('')}`);
   deps.io.out(`${weeks.length} edition(s); ${shown.map((t) => `${t.slug} = ${t.name}`).join(', ')}`);
   return { exitCode: 0 };
+}
+
+export async function overviewCommand(deps: Deps, opts: { week?: string; lang?: string; template?: boolean; force?: boolean; json?: boolean }): Promise<Outcome> {
+  const lang = opts.lang ?? deps.config.lang;
+  if (!/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/.test(lang)) throw usage(`--lang ${lang}: expected a language code such as ko or en`);
+  const topics = deps.topics();
+  let llm: Llm | null = null;
+  if (!opts.template) {
+    try {
+      llm = deps.llm();
+    } catch (e) {
+      if (!(e instanceof PaperboyError && e.code === 'LLM_NOT_CONFIGURED')) throw e;
+      deps.io.err('overview: no LLM is configured, so the templates write it from the facts (PAPERBOY_LLM_URL and PAPERBOY_LLM_MODEL configure one)');
+    }
+  }
+  const store = await deps.store();
+  const edition = await editionForWeek(store, opts.week ?? 'latest');
+  const r = await draftOverview(store, edition.id, { lang, topics, llm, force: !!opts.force, now: deps.now, signal: deps.interrupt, prices: { input: deps.config.llmPriceInput, output: deps.config.llmPriceOutput } });
+  if (opts.json) {
+    printJson(deps.io, r);
+  } else {
+    const where = `${r.edition.startDate}..${r.edition.endDate} (${lang})`;
+    if (r.outcome === 'kept') deps.io.out(`overview: ${where}: an editor wrote or approved the overview; it stands (edit it on the desk)`);
+    else if (r.outcome === 'imported') deps.io.out(`overview: ${where}: the imported overview stands; --force replaces it with one drafted from the facts`);
+    else if (r.outcome === 'upToDate') deps.io.out(`overview: ${where}: the draft is up to date with the facts; --force drafts it again`);
+    else {
+      deps.io.out(`overview: ${where}: drafted by ${r.origin === 'llm' ? `${r.model} (${r.calls} call${r.calls === 1 ? '' : 's'})` : 'the templates from the facts'}`);
+      deps.io.out(r.body);
+    }
+    for (const p of r.rejected) deps.io.err(`overview: answer ${p.attempt} refused: ${p.message}`);
+    if (r.origin === 'template' && r.rejected.length) deps.io.err('overview: the LLM answered twice with problems, so the templates wrote it');
+    for (const f of r.check?.findings ?? []) if (!f.dismissed) deps.io.err(`overview: ${f.severity}: ${f.rule}: ${f.message}`);
+  }
+  const errors = (r.check?.findings ?? []).filter((f) => f.severity === 'error' && !f.dismissed).length;
+  return { exitCode: errors ? PARTIAL_EXIT : 0 };
 }

@@ -7,6 +7,27 @@ import { textKey } from '../domain/text-policy.js';
 import type { OwnerKind, Text, TextField } from '../domain/types.js';
 import type { EditionBundle, Store, StoredFinding, TextRef } from '../ports.js';
 import { ENTRY_FIELDS, fieldSource, textIndex } from './entry-fields.js';
+import { overviewFindings, type OverviewContext } from '../domain/overview.js';
+import { DEFAULT_TOPICS, type Topic } from '../domain/topics.js';
+import { loadEditionFacts, type LoadedFacts } from './topics.js';
+
+/** What the checker needs to judge an overview: the facts and each entry's topics and title. */
+export function overviewContext(loaded: Pick<LoadedFacts, 'facts' | 'entries'>, topics: readonly Topic[], lang: string): OverviewContext {
+  return {
+    facts: loaded.facts,
+    entryTopics: new Map(loaded.entries.map((e) => [e.position, e.topics.map((t) => t.slug)])),
+    titles: new Map(loaded.entries.map((e) => [e.position, e.titleEn])),
+    topics,
+    lang,
+  };
+}
+
+/**
+ * An overview is held to the facts when paperboy or an editor wrote it (an LLM, the templates, a
+ * person): every bullet cites entries carrying its topic and states only the facts' numbers. An
+ * imported post's overview was written by its community and has no citations to check.
+ */
+const GROUNDED_ORIGINS: ReadonlySet<Text['origin']> = new Set(['llm', 'template', 'human']);
 
 export const hashText = (body: string) => createHash('sha256').update(body).digest('hex').slice(0, 32);
 
@@ -60,12 +81,22 @@ export interface CheckEditionResult {
   checked: CheckedText[];
 }
 
-export async function checkEdition(store: Store, editionId: number, lang: string, now: () => Date): Promise<CheckEditionResult> {
+export async function checkEdition(store: Store, editionId: number, lang: string, now: () => Date, opts: { topics?: readonly Topic[] } = {}): Promise<CheckEditionResult> {
   const bundle = await store.getEditionBundle(editionId);
   const glossary = await store.listGlossary(lang);
   const targets = checkTargets(bundle, lang);
   const at = now().toISOString();
-  const results = targets.map((t) => ({ t, findings: checkText({ lang, source: t.source, draft: t.text.body, field: t.ref.field, glossary }) }));
+  const overview = targets.find((t) => t.ref.ownerKind === 'edition' && t.ref.field === 'overview');
+  let grounded: OverviewContext | null = null;
+  if (overview && (GROUNDED_ORIGINS.has(overview.text.origin) || overview.text.editedBy)) {
+    const topics = opts.topics ?? DEFAULT_TOPICS;
+    grounded = overviewContext(await loadEditionFacts(store, editionId, { topics, now }), topics, lang);
+  }
+  const results = targets.map((t) => {
+    const findings = checkText({ lang, source: t.source, draft: t.text.body, field: t.ref.field, glossary });
+    if (t === overview && grounded) findings.push(...overviewFindings(t.text.body, grounded));
+    return { t, findings };
+  });
   await store.transaction(async (tx) => {
     for (const { t, findings } of results) await tx.replaceFindings(t.ref, hashText(t.text.body), findings.map((f: Finding) => ({ ...f, fingerprint: fingerprint(f) })), at);
   });

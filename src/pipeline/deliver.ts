@@ -9,6 +9,7 @@ import { dayBounds, localDay, messageIdFor, previousDay, retryDelayMs, type Show
 import type { ClaimedDelivery, DeliveryOutcome, MailFailure, Mailer, OutgoingMail, Store } from '../ports.js';
 import { assembleEditionView } from './assemble.js';
 import { CONFIRM_TTL_HOURS } from './subscribe.js';
+import { getBundle } from '../i18n/bundle.js';
 
 export interface MailSettings {
   /** `Name <address>` or a bare address */
@@ -270,7 +271,9 @@ function mailComposer(store: Store, s: MailSettings): (d: ClaimedDelivery) => Pr
           if (!pub) return null;
           const bundle = await store.getEditionBundle(d.editionId);
           const view = assembleEditionView(bundle, show === 'en' ? 'en' : d.lang, { forReaders: true });
-          return editionMail(view, { show, draftsMarked: pub.allowDrafts, links: slotLinks(`${base}/editions/${bundle.edition.startDate}?lang=${show === 'en' ? 'en' : d.lang}`) });
+          const lang = show === 'en' ? 'en' : d.lang;
+          const chart = { src: `${base}/editions/${bundle.edition.startDate}/chart.png?lang=${encodeURIComponent(lang)}`, alt: getBundle(lang).chart.weekTitle, width: 560 /* the chart's own width (WEEK_CHART_WIDTH); not imported, so the worker never loads vega */ };
+          return editionMail(view, { show, draftsMarked: pub.allowDrafts, links: slotLinks(`${base}/editions/${bundle.edition.startDate}?lang=${lang}`), chart });
         }
         if (d.kind === 'daily' && d.day !== null) {
           const day = await dailyView(store, d.day, show === 'en' ? 'en' : d.lang, d.lang, s.timezone);

@@ -7,7 +7,10 @@ import { cleanText } from '../domain/unicode.js';
 import type { Text } from '../domain/types.js';
 import { invalidInput, notFound } from '../errors.js';
 import type { Correction, EditionBundle, Store, StoredFinding, TextRef } from '../ports.js';
-import { checkTargets, hashText, publishBlockers, type CheckTarget, type PublishBlockers } from './check.js';
+import { checkTargets, hashText, overviewContext, publishBlockers, type CheckTarget, type PublishBlockers } from './check.js';
+import { overviewFindings } from '../domain/overview.js';
+import { DEFAULT_TOPICS, type Topic } from '../domain/topics.js';
+import { loadEditionFacts } from './topics.js';
 import { summariseCosts, type CostReport } from './costs.js';
 
 /** Longest wording an editor may save, and a reader may suggest for one sentence. */
@@ -88,9 +91,13 @@ async function targetOf(store: Store, editionId: number, ref: TextRef): Promise<
 }
 
 /** Checks one text against its English source and stores the findings; returns them. */
-export async function recheckText(store: Store, target: Pick<CheckTarget, 'ref' | 'source'>, body: string, now: () => Date): Promise<StoredFinding[]> {
+export async function recheckText(store: Store, target: Pick<CheckTarget, 'ref' | 'source'>, body: string, now: () => Date, editionId?: number, topics: readonly Topic[] = DEFAULT_TOPICS): Promise<StoredFinding[]> {
   const glossary = await store.listGlossary(target.ref.lang);
   const found = checkText({ lang: target.ref.lang, source: target.source, draft: body, field: target.ref.field, glossary });
+  // an editor's overview is held to the facts like a drafted one
+  if (editionId !== undefined && target.ref.ownerKind === 'edition' && target.ref.field === 'overview') {
+    found.push(...overviewFindings(body, overviewContext(await loadEditionFacts(store, editionId, { topics, now }), topics, target.ref.lang)));
+  }
   await store.replaceFindings(target.ref, hashText(body), found.map((f) => ({ ...f, fingerprint: fingerprint(f) })), now().toISOString());
   return store.getFindings([target.ref]);
 }
@@ -110,7 +117,7 @@ export async function editText(store: Store, editionId: number, ref: TextRef, ch
   const target = await targetOf(store, editionId, ref);
   const r = await store.saveText(ref, { body, expectedRevision: change.expectedRevision, by: change.by, at: now().toISOString(), reason: 'edit' });
   if (!r.saved) return { saved: false, current: r.current ?? target.text, yours: body };
-  return { saved: true, text: r.text, findings: await recheckText(store, target, body, now) };
+  return { saved: true, text: r.text, findings: await recheckText(store, target, body, now, editionId) };
 }
 
 export interface ApproveResult {
@@ -199,5 +206,5 @@ export async function decideCorrection(store: Store, id: number, decision: 'acce
   });
   // someone changed the text in between: nothing was written; the editor sees it again
   if (!saved) return { decided: 'stale', correction: c };
-  return { decided: 'accepted', ...saved, findings: await recheckText(store, target, body, now) };
+  return { decided: 'accepted', ...saved, findings: await recheckText(store, target, body, now, c.editionId) };
 }

@@ -72,7 +72,7 @@ export function createWebApp(deps: WebDeps): Hono {
     const ids = view.entries.flatMap((e) => (e.entryId === undefined ? [] : [e.entryId]));
     const likes = await store.likeCounts(ids);
     const likedId = Number(liked);
-    const chart = chartFigure(await siteFacts(store, editionId, topics, ctx.now), topics, view.lang, view.startDate);
+    const chart = await chartFigure(await siteFacts(store, editionId, topics, ctx.now), topics, view.lang, view.startDate);
     return renderEditionArticle(view, {
       ...readerActions({ lang: view.lang, likes, liked: Number.isSafeInteger(likedId) && ids.includes(likedId) ? likedId : null, from: 'edition', editionOf: () => view.startDate, paperLink: true }),
       afterOverview: chart,

@@ -512,3 +512,33 @@ describe('confirmationMail', () => {
     for (const h of [0, -1, 1.5, Number.NaN]) assert.throws(() => confirmationMail({ lang: 'en', confirmUrl, expiresHours: h }), /expiresHours/);
   });
 });
+
+describe('editionMail: the chart and the overview citations', () => {
+  const CHART = { src: 'https://papers.example.org/editions/2024-04-01/chart.png?lang=ko', alt: '이번 주 주제별 논문 수와 4주 평균', width: 560 };
+
+  it('shows the week chart as the one image, a PNG on the web archive with its text alternative', () => {
+    const m = mail(koView(), { chart: CHART });
+    const { document } = new JSDOM(m.html).window;
+    const imgs = Array.from(document.querySelectorAll('img'));
+    assert.equal(imgs.length, 1);
+    assert.equal(imgs[0]!.getAttribute('src'), CHART.src);
+    assert.equal(imgs[0]!.getAttribute('alt'), CHART.alt);
+    assert.equal(imgs[0]!.getAttribute('width'), '560');
+    assert.equal(new JSDOM(mail(koView()).html).window.document.querySelectorAll('img').length, 0, 'no chart given, no image');
+    assert.throws(() => mail(koView(), { chart: { ...CHART, src: 'javascript:alert(1)' } }), /chart/);
+  });
+
+  it("links the overview's citations to the entries on the web page; a position with no entry stays plain", () => {
+    const v = koView();
+    v.overview = { ...v.overview!, body: '- 이번 주 에이전트 논문입니다. [1, 2]\n- 없는 항목을 인용합니다. [99]' };
+    const m = mail(v);
+    const { document } = new JSDOM(m.html).window;
+    const cites = Array.from(document.querySelectorAll('a.cite')).map((a) => [a.textContent, a.getAttribute('href')]);
+    assert.deepEqual(cites, [
+      ['1', `${LINKS.webUrl}#entry-1`],
+      ['2', `${LINKS.webUrl}#entry-2`],
+    ]);
+    assert.match(document.body.textContent ?? '', /\[99\]/);
+    assert.match(m.text, /이번 주 에이전트 논문입니다\. \[1, 2\]/, 'the plain-text part keeps the positions');
+  });
+});

@@ -10,7 +10,7 @@
 import type { EditionView } from '../../domain/edition-view.js';
 import { invalidInput } from '../../errors.js';
 import { fill, formatDateRange, getBundle, primaryLanguage, type Bundle } from '../../i18n/bundle.js';
-import { buildLayout, type Block, type EntryLayout, type Field, type Layout } from '../render/render.js';
+import { buildLayout, citationLinksHtml, type Block, type EntryLayout, type Field, type Layout } from '../render/render.js';
 import { cleanText, escapeHtml, LINK_REL, renderBlock, renderInline, renderPlain, safeUrl } from '../render/sanitize.js';
 
 /** target language only; English only; target with the English originals (the reference layout) */
@@ -49,7 +49,7 @@ const PREHEADER_TITLES = 4;
  * show='en'). draftsMarked: the edition was published with texts no editor approved yet: say so
  * near the top.
  */
-export function editionMail(view: EditionView, opts: { show: MailShow; links: MailLinks; draftsMarked: boolean }): RenderedMail {
+export function editionMail(view: EditionView, opts: { show: MailShow; links: MailLinks; draftsMarked: boolean; chart?: MailChart | null }): RenderedMail {
   const l = mailLayout(view, opts.show);
   return writeMail({
     layout: l,
@@ -58,7 +58,16 @@ export function editionMail(view: EditionView, opts: { show: MailShow; links: Ma
     sourceUrl: l.sourceUrl,
     draftsMarked: opts.draftsMarked,
     links: checkLinks(opts.links),
+    chart: opts.chart ? { ...opts.chart, src: requireUrl(opts.chart.src, 'chart') } : null,
   });
+}
+
+/** The week's chart as a PNG on the web archive (mail clients drop SVG), shown under the overview. */
+export interface MailChart {
+  src: string;
+  alt: string;
+  /** display width in px; the PNG is drawn at twice that for sharp screens */
+  width: number;
 }
 
 /** The daily mail: the entries of `view` (already filtered by the caller to the day's papers), titled with the day. */
@@ -194,6 +203,7 @@ interface MailContent {
   sourceUrl: string | null;
   draftsMarked: boolean;
   links: Links;
+  chart?: MailChart | null;
 }
 
 function writeMail(c: MailContent): RenderedMail {
@@ -337,6 +347,7 @@ const S = {
   outer: 'width:100%;background-color:#f3f4f6;',
   outerCell: 'padding:24px 12px;',
   card: 'width:100%;max-width:600px;background-color:#ffffff;border:1px solid #e5e7eb;border-radius:8px;',
+  chart: 'margin:16px 0 0 0;',
   // the sanitised fragments inside carry no style: they inherit font, size, line-height and
   // word-break from this cell; keep-all keeps Korean words whole, overflow-wrap breaks long URLs
   cell: `padding:20px 24px;${FONT};font-size:16px;line-height:1.7;color:#1f2328;word-break:keep-all;overflow-wrap:anywhere;word-wrap:break-word;text-align:left;`,
@@ -408,7 +419,12 @@ function mailHtml(c: MailContent, subject: string, preheader: string): string {
 
   const head = [`<h1 style="${S.h1}">${renderPlain(subject)}</h1>`];
   if (c.draftsMarked) head.push(`<p style="${S.note}">${renderPlain(b.mail.draftsNote)}</p>`);
-  if (c.overview) head.push(`<h3 style="${S.h3}">${renderPlain(b.overview)}</h3>`, htmlField(c.overview, b));
+  if (c.overview) {
+    // citations link to the entries on the web archive, where they have anchors
+    const positions = new Set(l.entries.map((e) => e.position));
+    head.push(`<h3 style="${S.h3}">${renderPlain(b.overview)}</h3>`, citationLinksHtml(htmlField(c.overview, b), (n) => (positions.has(n) ? `${c.links.web}#entry-${n}` : null)));
+  }
+  if (c.chart) head.push(`<p style="${S.chart}"><img src="${escapeHtml(c.chart.src)}" alt="${escapeHtml(c.chart.alt)}" width="${c.chart.width}" style="display:block;width:100%;max-width:${c.chart.width}px;height:auto;border:0"></p>`);
   rows.push(row(head.join('\n')));
 
   for (const e of l.entries) {

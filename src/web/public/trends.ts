@@ -2,7 +2,6 @@
 // page, PNG for e-mail), and the trends page over the whole published archive. Reads only: papers
 // the rules have not tagged yet are tagged in memory, never stored from a page view.
 import type { Context, Hono } from 'hono';
-import { renderPng, trendsChartAlt, trendsChartSvg, weekChartAlt, weekChartSvg } from '../../channels/chart/chart.js';
 import { escapeHtml, renderPlain } from '../../channels/render/sanitize.js';
 import type { EditionFacts } from '../../domain/facts.js';
 import { topicName, type Topic } from '../../domain/topics.js';
@@ -13,6 +12,9 @@ import type { Store } from '../../ports.js';
 import { page } from '../layout.js';
 import { editionPath, ISO, LANG, type PublicContext } from './common.js';
 
+// vega and resvg load on the first chart, not with every command that imports the web app
+const charts = () => import('../../channels/chart/chart.js');
+
 const weekLabels = (b: Bundle) => ({ title: b.chart.weekTitle, thisWeek: b.chart.thisWeek, average: b.chart.average, papers: b.chart.papers });
 const trendLabels = (b: Bundle) => ({ title: b.chart.trendsTitle, week: b.chart.week, topic: b.chart.topic, papers: b.chart.papers });
 
@@ -22,9 +24,10 @@ export async function siteFacts(store: Store, editionId: number, topics: readonl
 }
 
 /** The chart of an edition in its page: an <img> of the SVG with the text alternative, or '' when no paper has a topic. */
-export function chartFigure(facts: EditionFacts, topics: readonly Topic[], lang: string, startDate: string): string {
+export async function chartFigure(facts: EditionFacts, topics: readonly Topic[], lang: string, startDate: string): Promise<string> {
   if (!facts.topics.length) return '';
   const b = getBundle(lang);
+  const { weekChartAlt } = await charts();
   const alt = weekChartAlt(facts, topics, lang, weekLabels(b));
   const src = `/editions/${startDate}/chart.svg?lang=${encodeURIComponent(lang)}`;
   return [
@@ -52,6 +55,7 @@ export function mountTrends(app: Hono, ctx: PublicContext & { topics: readonly T
     const p = await publishedAt(c.req.param('date'));
     if (!p) return ctx.notFound(c);
     const lang = langOf(c);
+    const { weekChartSvg } = await charts();
     const svg = await weekChartSvg(await siteFacts(store, p.edition.id, topics, ctx.now), topics, lang, weekLabels(getBundle(lang)));
     return c.body(svg, 200, { 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'public, max-age=300' });
   });
@@ -61,6 +65,7 @@ export function mountTrends(app: Hono, ctx: PublicContext & { topics: readonly T
     const p = await publishedAt(c.req.param('date'));
     if (!p) return ctx.notFound(c);
     const lang = langOf(c);
+    const { weekChartSvg, renderPng } = await charts();
     const svg = await weekChartSvg(await siteFacts(store, p.edition.id, topics, ctx.now), topics, lang, weekLabels(getBundle(lang)));
     const png = await renderPng(svg);
     return c.body(new Uint8Array(png), 200, { 'content-type': 'image/png', 'cache-control': 'public, max-age=300' });
@@ -76,6 +81,7 @@ export function mountTrends(app: Hono, ctx: PublicContext & { topics: readonly T
   app.get('/trends.svg', async (c) => {
     const lang = langOf(c);
     const weeks = await archive();
+    const { trendsChartSvg } = await charts();
     const svg = await trendsChartSvg(weeks, topics, lang, trendLabels(getBundle(lang)));
     return c.body(svg, 200, { 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'public, max-age=300' });
   });
@@ -86,6 +92,7 @@ export function mountTrends(app: Hono, ctx: PublicContext & { topics: readonly T
     const weeks = await archive();
     const title = b.chart.trendsTitle;
     if (!weeks.length) return c.html(page({ lang, title, body: `<h1>${renderPlain(title)}</h1><p>${renderPlain(b.chart.empty)}</p>`, feedsLang: lang }));
+    const { trendsChartAlt } = await charts();
     const alt = trendsChartAlt(weeks, topics, lang, trendLabels(b));
     const recent = weeks.slice(-4);
     const head = `<tr><th scope="col">${renderPlain(b.chart.topic)}</th><th scope="col">${renderPlain(b.chart.total)}</th>${recent.map((w) => `<th scope="col"><a href="${escapeHtml(editionPath(w.startDate, lang))}">${renderPlain(w.startDate)}</a></th>`).join('')}</tr>`;
