@@ -419,6 +419,28 @@ describe('the desk and the public archive in chromium (sqlite)', { timeout: 120_
     }
   });
 
+  step("9b. draws the week's chart under CSP and shows the trends page on a phone without sideways scrolling", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(url(EDITION));
+    const chart = page.locator('figure.chart img');
+    await chart.waitFor();
+    // an <img> of our own SVG: drawn (naturalWidth) even though the page allows no inline styles
+    assert.ok((await chart.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth)) > 0, 'the chart image is drawn');
+    assert.ok(((await chart.getAttribute('alt')) ?? '').length > 10, 'the chart has a text alternative');
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
+    try {
+      const p = await watchedPage(phone);
+      const res = await p.goto(url('/trends?lang=ko'));
+      assert.equal(res?.status(), 200);
+      assert.ok(((await p.locator('h1').textContent()) ?? '').length > 0);
+      const { scrollWidth, innerWidth } = await p.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      assert.ok(scrollWidth <= innerWidth + 1, `the trends page scrolls sideways on a phone: ${scrollWidth} > ${innerWidth}`);
+      assert.ok((await p.locator('figure.chart img').evaluate((img) => (img as HTMLImageElement).naturalWidth)) > 0, 'the heatmap is drawn');
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('10. saw no page errors, no console errors but expected 4xx loads, no request off the site, no dialog', (tc) => {
     assert.ok(watched.length >= 1);
     for (const w of watched) {

@@ -33,6 +33,14 @@ export const SITE_STYLE = [
   'fieldset{border:1px solid #8886;margin:1rem 0}',
   'input[type=email]{font:inherit;width:100%;max-width:24rem;box-sizing:border-box}',
   '@media (max-width:30rem){dl.paper-meta{grid-template-columns:1fr}}',
+  // charts (src/web/public/trends.ts): never wider than the screen; the trends table scrolls inside its box
+  'figure.chart{margin:1rem 0}',
+  'figure.chart img{display:block;max-width:100%;height:auto;background:#fff}',
+  'figure.chart figcaption{font-size:.85rem}',
+  '.table-scroll{overflow-x:auto}',
+  'table.trends{border-collapse:collapse}',
+  'table.trends th,table.trends td{padding:.2rem .5rem;text-align:right;border-bottom:1px solid #8884}',
+  'table.trends th[scope=row]{text-align:left}',
   'a{color:#0b57d0}',
   '@media (prefers-color-scheme:dark){a{color:#8ab4f8}}',
 ].join('\n');

@@ -105,7 +105,7 @@ export function mountTrends(app: Hono, ctx: PublicContext & { topics: readonly T
       `<h1>${renderPlain(title)}</h1>`,
       `<p>${renderPlain(fill(b.chart.trendsIntro, { editions: String(weeks.length), papers: String(papers), from: weeks[0]!.startDate, to: weeks[weeks.length - 1]!.startDate }))}</p>`,
       `<figure class="chart"><img src="/trends.svg?lang=${escapeHtml(lang)}" alt="${escapeHtml(alt)}"></figure>`,
-      `<table class="trends">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+      `<div class="table-scroll">\n<table class="trends">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>\n</div>`,
     ].join('\n');
     return c.html(page({ lang, title, body, feedsLang: lang }));
   });
