@@ -425,7 +425,7 @@ describe('the desk and the public archive in chromium (sqlite)', { timeout: 120_
     const chart = page.locator('figure.chart img');
     await chart.waitFor();
     // an <img> of our own SVG: drawn (naturalWidth) even though the page allows no inline styles
-    assert.ok((await chart.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth)) > 0, 'the chart image is drawn');
+    assert.ok((await chart.evaluate((img) => ((img as HTMLImageElement).complete ? (img as HTMLImageElement).naturalWidth : 0))) > 0, 'the chart image is drawn');
     assert.ok(((await chart.getAttribute('alt')) ?? '').length > 10, 'the chart has a text alternative');
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
     try {
