@@ -7,6 +7,7 @@ import { importCsvCommand, importEditionCommand, importUpstreamCommand } from '.
 import { checkCommand, dismissCommand } from './check.js';
 import { publishCommand } from './publish.js';
 import { serveCommand } from './serve.js';
+import { statusCommand } from './status.js';
 import { overviewCommand, topicsListCommand, topicsTagCommand, trendsCommand } from './topics.js';
 import { sendCommand, subscribersCountCommand, subscribersDeleteCommand, subscribersExportCommand, subscribersImportCommand, workerCommand } from './mail.js';
 import { editorAddCommand, editorDisableCommand, editorListCommand, editorPasswordCommand } from './editor.js';
@@ -208,6 +209,14 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .option('--force', 'draft again when the facts have not changed, and replace an imported overview')
     .option('--json', 'print the result as JSON')
     .action(act((d, o: { week?: string; lang?: string; template?: boolean; force?: boolean; json?: boolean }) => overviewCommand(d, o)));
+
+  program
+    .command('status')
+    .description('where every recent edition stands per language (texts, checks, approvals, publications, deliveries) and the next step')
+    .option('--limit <n>', 'how many editions, newest first (1-200; default 8)')
+    .option('--lang <code>', 'only this language (comma-separated for several); shown even where it has no texts yet')
+    .option('--json', 'print the rows as JSON')
+    .action(act((d, o: { limit?: string; lang?: string; json?: boolean }) => statusCommand(d, o)));
 
   program
     .command('serve')
