@@ -264,6 +264,20 @@ export interface StoreOps {
   putPaperTopics(rows: PaperTopics[]): Promise<void>;
   /** the entries of editions starting in [from, to] with their papers' topics, oldest first */
   listEntryTopics(range: { from?: IsoDate; to?: IsoDate }): Promise<EntryTopicsRow[]>;
+
+  getDiscoursePost(editionId: number, lang: string): Promise<DiscoursePost | null>;
+  listDiscoursePosts(): Promise<DiscoursePost[]>;
+  putDiscoursePost(p: DiscoursePost): Promise<void>;
+  setDiscourseError(editionId: number, lang: string, error: string | null): Promise<void>;
+
+  /** a new run of the job's slot for this holder, or null when another scheduler took the slot */
+  claimJobSlot(job: string, slot: string, holder: string, at: string): Promise<JobRun | null>;
+  /** takes over a failed run due for retry or a stale running one; null when another scheduler won */
+  reclaimJobRun(id: number, holder: string, at: string, staleBefore: string): Promise<JobRun | null>;
+  dueJobRuns(at: string, staleBefore: string): Promise<JobRun[]>;
+  heartbeatJobRun(id: number, holder: string, at: string): Promise<boolean>;
+  finishJobRun(id: number, holder: string, end: { status: 'done' | 'failed'; at: string; result?: string | null; error?: string | null; nextRetryAt?: string | null }): Promise<boolean>;
+  listJobRuns(q: { job?: string; limit?: number }): Promise<JobRun[]>;
 }
 
 /** A paper's topics as stored: the rules' answer always, an LLM's refinement when one was asked for. */
@@ -286,6 +300,40 @@ export interface EntryTopicsRow {
   position: number;
   paperKey: string;
   topics: TopicTag[] | null;
+}
+
+/** An edition's topic on the Discourse forum in one language: what to edit, and what it says now. */
+export interface DiscoursePost {
+  editionId: number;
+  lang: string;
+  /** the topic's external_id on the forum, unique per edition and language */
+  externalId: string;
+  topicId: number;
+  /** the first post, then the ordered replies a long edition is split into */
+  postIds: number[];
+  /** hash of the raw Markdown last written (all parts) */
+  bodyHash: string;
+  syncedAt: string;
+  /** why the last sync failed; null when it is in step */
+  lastError: string | null;
+}
+
+/** One scheduled run of a job (e.g. the week's routine for a Monday 09:00). */
+export interface JobRun {
+  id: number;
+  job: string;
+  /** the scheduled time it runs for (ISO); unique per job, which is the lock */
+  slot: string;
+  status: 'running' | 'done' | 'failed';
+  holder: string;
+  attempt: number;
+  startedAt: string;
+  heartbeatAt: string;
+  finishedAt: string | null;
+  /** when a failed run is tried again; null when it is not */
+  nextRetryAt: string | null;
+  result: string | null;
+  error: string | null;
 }
 
 export interface StoredSubscriber extends Subscriber {

@@ -396,6 +396,41 @@ function migrations(engine: Engine): Record<string, Migration> {
           .execute();
       },
     },
+    '0011_channels_and_jobs': {
+      async up(db: Kysely<any>) {
+        // the Discourse topic of an edition in a language: ids to edit it, and what it says now
+        await db.schema
+          .createTable('discourse_post')
+          .addColumn('edition_id', 'integer', (c) => c.notNull().references('edition.id').onDelete('cascade'))
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('external_id', 'text', (c) => c.notNull().unique())
+          .addColumn('topic_id', 'integer', (c) => c.notNull())
+          // the first post and the ordered replies a long edition is split into
+          .addColumn('post_ids', 'text', (c) => c.notNull())
+          .addColumn('body_hash', 'text', (c) => c.notNull())
+          .addColumn('synced_at', 'text', (c) => c.notNull())
+          .addColumn('last_error', 'text')
+          .addPrimaryKeyConstraint('discourse_post_pk', ['edition_id', 'lang'])
+          .execute();
+        // one row per scheduled run of a job: the unique slot is the lock two schedulers share
+        const id = (t: ReturnType<typeof db.schema.createTable>) => t.addColumn('id', idColumn(engine), (c) => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()));
+        await id(db.schema.createTable('job_run'))
+          .addColumn('job', 'text', (c) => c.notNull())
+          .addColumn('slot', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('holder', 'text', (c) => c.notNull())
+          .addColumn('attempt', 'integer', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('heartbeat_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .addColumn('next_retry_at', 'text')
+          .addColumn('result', 'text')
+          .addColumn('error', 'text')
+          .addUniqueConstraint('job_run_once', ['job', 'slot'])
+          .execute();
+        await db.schema.createIndex('job_run_due').on('job_run').columns(['status', 'next_retry_at']).execute();
+      },
+    },
   };
 }
 

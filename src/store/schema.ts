@@ -265,6 +265,32 @@ export interface PaperTopicTable {
   tagged_at: string;
 }
 
+export interface DiscoursePostTable {
+  edition_id: number;
+  lang: string;
+  external_id: string;
+  topic_id: number;
+  post_ids: string;
+  body_hash: string;
+  synced_at: string;
+  last_error: string | null;
+}
+
+export interface JobRunTable {
+  id: Generated<number>;
+  job: string;
+  slot: string;
+  status: string;
+  holder: string;
+  attempt: number;
+  started_at: string;
+  heartbeat_at: string;
+  finished_at: string | null;
+  next_retry_at: string | null;
+  result: string | null;
+  error: string | null;
+}
+
 export interface Database {
   paper: PaperTable;
   edition: EditionTable;
@@ -286,4 +312,6 @@ export interface Database {
   delivery: DeliveryTable;
   mail_event: MailEventTable;
   paper_topic: PaperTopicTable;
+  discourse_post: DiscoursePostTable;
+  job_run: JobRunTable;
 }

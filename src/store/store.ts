@@ -22,6 +22,7 @@ import type {
   PaperMetadata,
   Publication,
   PaperTopics,
+  DiscoursePost,
   PublishedHit,
   SaveTextResult,
   Store,
@@ -37,6 +38,7 @@ import { bodyQuery, gramQuery, hangulGrams, HANGUL_ONLY } from './grams.js';
 import { PaperboyError } from '../errors.js';
 import * as mail from './mail-store.js';
 import * as topics from './topic-store.js';
+import * as channels from './channel-store.js';
 import type { CorrectionTable, Database, EditionTable, EditorTable, EntryLinkTable, FindingTable, LlmCallTable, PaperTable, TextTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -980,6 +982,38 @@ class Ops implements StoreOps {
   }
   listEntryTopics(range: { from?: string; to?: string }) {
     return topics.listEntryTopics(this.db, range);
+  }
+
+  // Discourse topics and job runs: src/store/channel-store.ts
+  getDiscoursePost(editionId: number, lang: string) {
+    return channels.getDiscoursePost(this.db, editionId, lang);
+  }
+  listDiscoursePosts() {
+    return channels.listDiscoursePosts(this.db);
+  }
+  putDiscoursePost(p: DiscoursePost) {
+    return channels.putDiscoursePost(this.db, p);
+  }
+  setDiscourseError(editionId: number, lang: string, error: string | null) {
+    return channels.setDiscourseError(this.db, editionId, lang, error);
+  }
+  claimJobSlot(job: string, slot: string, holder: string, at: string) {
+    return channels.claimJobSlot(this.db, job, slot, holder, at);
+  }
+  reclaimJobRun(id: number, holder: string, at: string, staleBefore: string) {
+    return channels.reclaimJobRun(this.db, id, holder, at, staleBefore);
+  }
+  dueJobRuns(at: string, staleBefore: string) {
+    return channels.dueJobRuns(this.db, at, staleBefore);
+  }
+  heartbeatJobRun(id: number, holder: string, at: string) {
+    return channels.heartbeatJobRun(this.db, id, holder, at);
+  }
+  finishJobRun(id: number, holder: string, end: Parameters<StoreOps['finishJobRun']>[2]) {
+    return channels.finishJobRun(this.db, id, holder, end);
+  }
+  listJobRuns(q: { job?: string; limit?: number }) {
+    return channels.listJobRuns(this.db, q);
   }
 }
 
