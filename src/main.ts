@@ -13,6 +13,7 @@ import { createFetcher } from './sources/fetch-input.js';
 import { openStore } from './store/open.js';
 import { createEmlMailer } from './channels/email/eml.js';
 import { createSmtpMailer } from './channels/email/smtp.js';
+import { createDiscourseClient } from './channels/discourse/client.js';
 import { join, resolve } from 'node:path';
 
 /** Sender, links and list headers of every mail; refuses SMTP without a sender address. */
@@ -44,6 +45,23 @@ export function makeDeps(config: Config, io: Io, interrupt?: AbortSignal, env: R
       return createLlm({ provider: config.llmProvider, baseUrl: config.llmUrl, model: config.llmModel, apiKey: config.llmApiKey, timeoutMs: config.llmTimeoutMs, maxRetries: config.llmRetries, backoffBaseMs: config.llmBackoffMs });
     },
     topics: () => (topics ??= loadTaxonomy(config.topicsFile)),
+    forum: () => {
+      const missing = (['discourseUrl', 'discourseApiKey', 'discourseApiUsername', 'discourseCategory'] as const).filter((k) => !config[k]);
+      if (missing.length) {
+        const names = { discourseUrl: 'PAPERBOY_DISCOURSE_URL', discourseApiKey: 'PAPERBOY_DISCOURSE_API_KEY', discourseApiUsername: 'PAPERBOY_DISCOURSE_API_USERNAME', discourseCategory: 'PAPERBOY_DISCOURSE_CATEGORY' };
+        throw new PaperboyError('CONFIG_INVALID', `the Discourse forum is not configured: set ${missing.map((k) => names[k]).join(', ')} (README, "Discourse")`);
+      }
+      const forum = createDiscourseClient({ baseUrl: config.discourseUrl!, apiKey: config.discourseApiKey!, apiUsername: config.discourseApiUsername!, timeoutMs: config.httpTimeoutMs });
+      const settings = {
+        category: config.discourseCategory!,
+        tags: config.discourseTags.split(',').map((t) => t.trim()).filter(Boolean),
+        maxChars: config.discourseMaxChars,
+        split: config.discourseLongPosts,
+        siteUrl: config.baseUrl,
+        debounceMs: config.discourseDebounceMs,
+      };
+      return { forum, settings };
+    },
     mailer: () => {
       const settings = mailSettings(config);
       if (!config.smtpUrl) return createEmlMailer(settings.emlDir!);

@@ -318,6 +318,23 @@ export interface DiscoursePost {
   lastError: string | null;
 }
 
+/** A topic on the forum as the publisher needs it. */
+export interface ForumTopic {
+  topicId: number;
+  firstPostId: number;
+  postIds: number[];
+  title: string;
+}
+
+/** The Discourse forum; src/channels/discourse/client.ts is the concrete one. */
+export interface Forum {
+  topicByExternalId(externalId: string): Promise<ForumTopic | null>;
+  createTopic(input: { title: string; raw: string; category: number; tags?: string[]; externalId: string }): Promise<{ topicId: number; postId: number }>;
+  reply(topicId: number, raw: string): Promise<{ postId: number }>;
+  updatePost(postId: number, raw: string, editReason?: string): Promise<void>;
+  resolveCategory(nameSlugOrId: string | number): Promise<number>;
+}
+
 /** One scheduled run of a job (e.g. the week's routine for a Monday 09:00). */
 export interface JobRun {
   id: number;

@@ -1,7 +1,8 @@
 // What a command needs; src/main.ts builds the real ones, tests may build their own.
 import type { Config } from '../config/options.js';
 import type { Topic } from '../domain/topics.js';
-import type { Fetcher, Llm, Mailer, Store } from '../ports.js';
+import type { Fetcher, Forum, Llm, Mailer, Store } from '../ports.js';
+import type { DiscourseSettings } from '../pipeline/discourse.js';
 import type { MailSettings } from '../pipeline/deliver.js';
 import type { ArxivSource } from '../pipeline/enrich.js';
 import { usage } from '../errors.js';
@@ -28,6 +29,8 @@ export interface Deps {
   llm(): Llm;
   /** the topic taxonomy (PAPERBOY_TOPICS_FILE or the default); throws CONFIG_INVALID naming what is wrong */
   topics(): readonly Topic[];
+  /** the Discourse forum and how editions are posted there; throws CONFIG_INVALID naming what is missing */
+  forum(): { forum: Forum; settings: DiscourseSettings };
   /** a new mailer: SMTP when PAPERBOY_SMTP_URL is set, else .eml files in the data folder */
   mailer(): Mailer;
   /** sender, links and list headers of every mail; emlDir when mails are written as files */

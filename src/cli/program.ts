@@ -7,6 +7,7 @@ import { importCsvCommand, importEditionCommand, importUpstreamCommand } from '.
 import { checkCommand, dismissCommand } from './check.js';
 import { publishCommand } from './publish.js';
 import { serveCommand } from './serve.js';
+import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
 import { overviewCommand, topicsListCommand, topicsTagCommand, trendsCommand } from './topics.js';
 import { sendCommand, subscribersCountCommand, subscribersDeleteCommand, subscribersExportCommand, subscribersImportCommand, workerCommand } from './mail.js';
@@ -98,7 +99,7 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .description('publish an edition in a language; refused while checker errors are open, texts are unchecked, or texts are not approved')
     .option('--week <date>', 'a date inside the edition (YYYY-MM-DD) or "latest"', 'latest')
     .option('--lang <code>', 'default PAPERBOY_LANG')
-    .option('--to <channels>', 'comma-separated channels: web, email (or all); email queues one delivery per weekly subscriber', 'web')
+    .option('--to <channels>', 'comma-separated channels: web, feeds, email, discourse (or all); email queues one delivery per weekly subscriber; discourse posts one topic per edition and language, edited when published again', 'web')
     .option('--allow-drafts', 'publish texts no editor approved yet; the edition is marked as such')
     .option('--json', 'print the result as JSON')
     .action(act((d, o: { week?: string; lang?: string; to?: string; allowDrafts?: boolean; json?: boolean }) => publishCommand(d, o)));
@@ -217,6 +218,12 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .option('--lang <code>', 'only this language (comma-separated for several); shown even where it has no texts yet')
     .option('--json', 'print the rows as JSON')
     .action(act((d, o: { limit?: string; lang?: string; json?: boolean }) => statusCommand(d, o)));
+
+  program
+    .command('run')
+    .description('the scheduler: prepares the newest upstream week at PAPERBOY_SCHEDULE (import, enrich, draft, check, overview), tells the editors it is ready, publishes by itself when PAPERBOY_AUTO_PUBLISH allows, keeps forum posts in step; until Ctrl-C')
+    .option('--now', 'prepare the week once, now, and exit')
+    .action(act((d, o: { now?: boolean }) => runCommand(d, o)));
 
   program
     .command('serve')

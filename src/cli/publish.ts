@@ -12,7 +12,7 @@ export async function publishCommand(deps: Deps, opts: { week?: string; lang?: s
   if (unknown.length || !channels.length) throw usage(`--to ${opts.to}: the channels available are ${CHANNELS.join(', ')} (or all)`);
   const store = await deps.store();
   const edition = await editionForWeek(store, opts.week ?? 'latest');
-  const r = await publishEdition(store, edition.id, { lang, channels: channels.includes('all') ? [...CHANNELS] : (channels as Channel[]), allowDrafts: !!opts.allowDrafts, now: deps.now });
+  const r = await publishEdition(store, edition.id, { lang, channels: channels.includes('all') ? [...CHANNELS] : (channels as Channel[]), allowDrafts: !!opts.allowDrafts, now: deps.now, forum: () => deps.forum() });
   if (opts.json) printJson(deps.io, r);
   const where = (p: number | null, field: string) => (p === null ? field : `entry ${p} ${field}`);
   if (r.refused) {
@@ -24,6 +24,18 @@ export async function publishCommand(deps: Deps, opts: { week?: string; lang?: s
     if (f.drafts.length) deps.io.err(`  ${f.drafts.length} text(s) not approved by an editor (${f.drafts.slice(0, 5).map((d) => where(d.position, d.field)).join(', ')}${f.drafts.length > 5 ? ', …' : ''}); approve them or publish with --allow-drafts`);
     return { exitCode: PARTIAL_EXIT };
   }
-  if (!opts.json) for (const p of r.published) deps.io.out(`publish: ${r.edition.startDate}..${r.edition.endDate} (${lang}) on ${p.channel}: ${p.already ? 'already published, nothing changed' : `published at ${p.publishedAt}`}${p.queued !== undefined ? `; ${p.queued} deliveries queued (\`paperboy send\` sends them)` : ''}${r.allowDrafts ? ' (drafts allowed, marked as such)' : ''}`);
-  return { exitCode: 0 };
+  const forumNote = (p: (typeof r.published)[number]) => {
+    const d = p.discourse;
+    if (!d) return '';
+    const what = { created: 'topic created', found: 'topic found by its external id', updated: 'posts updated', unchanged: 'the topic already says this' }[d.action];
+    return `; ${what} (topic ${d.topicId}, ${d.parts} post${d.parts === 1 ? '' : 's'})`;
+  };
+  if (!opts.json) {
+    for (const p of r.published) {
+      const state = p.channel === 'discourse' ? (p.already ? 'already published' : `published at ${p.publishedAt}`) : p.already ? 'already published, nothing changed' : `published at ${p.publishedAt}`;
+      deps.io.out(`publish: ${r.edition.startDate}..${r.edition.endDate} (${lang}) on ${p.channel}: ${state}${p.queued !== undefined ? `; ${p.queued} deliveries queued (\`paperboy send\` sends them)` : ''}${forumNote(p)}${r.allowDrafts ? ' (drafts allowed, marked as such)' : ''}`);
+    }
+  }
+  for (const f of r.failed) deps.io.err(`publish: ${f.channel} failed: ${f.reason}${f.retryable ? ' (publish again later; nothing is posted twice)' : ''}`);
+  return { exitCode: r.failed.length ? (r.failed.every((f) => f.retryable) ? 75 : 69) : 0 };
 }

@@ -9,7 +9,7 @@ export async function serveCommand(deps: Deps, opts: { port?: string; host?: str
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port ${opts.port}: expected a port number`);
   const host = opts.host ?? '127.0.0.1';
   const store = await deps.store();
-  const app = createWebApp({ store, topics: deps.topics(), baseUrl: deps.config.baseUrl, defaultLang: deps.config.lang, trustProxy: deps.config.trustProxy, mailWebhookSecret: deps.config.mailWebhookSecret, log: (line) => deps.io.err(`serve: ${line}`), now: () => deps.now(), logError: (e) => deps.io.err(`serve: ${describeError(e, deps.config.debug)}`) });
+  const app = createWebApp({ store, topics: deps.topics(), forum: deps.config.discourseUrl ? () => deps.forum() : undefined, baseUrl: deps.config.baseUrl, defaultLang: deps.config.lang, trustProxy: deps.config.trustProxy, mailWebhookSecret: deps.config.mailWebhookSecret, log: (line) => deps.io.err(`serve: ${line}`), now: () => deps.now(), logError: (e) => deps.io.err(`serve: ${describeError(e, deps.config.debug)}`) });
   const server = serve({ fetch: app.fetch, port, hostname: host });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -61,6 +61,18 @@ export const OPTIONS = [
   { env: 'PAPERBOY_MAIL_LEASE_MS', key: 'mailLeaseMs', description: 'A delivery another host claimed longer ago than this is taken back (a worker on this host that died is noticed at once)', secret: false, schema: positiveInt, default: '900000' },
   { env: 'PAPERBOY_MAIL_WEBHOOK_SECRET', key: 'mailWebhookSecret', description: 'Shared secret of the bounce and complaint webhook (POST /email/events with Authorization: Bearer …); unset turns the endpoint off', secret: true, schema: z.string().min(16, 'must be at least 16 characters').optional() },
   { env: 'PAPERBOY_TIMEZONE', key: 'timezone', description: 'Time zone of the days daily mails cover, e.g. Asia/Seoul', secret: false, schema: z.string().refine((tz) => { try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; } }, 'must be an IANA time zone such as Asia/Seoul'), default: 'UTC' },
+  { env: 'PAPERBOY_DISCOURSE_URL', key: 'discourseUrl', description: 'The Discourse forum editions are posted to, e.g. https://forum.example.org; unset: no forum', secret: false, schema: url.optional() },
+  { env: 'PAPERBOY_DISCOURSE_API_KEY', key: 'discourseApiKey', description: 'API key for the forum (Admin → API), allowed to create topics and edit posts', secret: true, schema: z.string().min(1).optional() },
+  { env: 'PAPERBOY_DISCOURSE_API_USERNAME', key: 'discourseApiUsername', description: 'The forum user the editions are posted as', secret: false, schema: z.string().min(1).optional() },
+  { env: 'PAPERBOY_DISCOURSE_CATEGORY', key: 'discourseCategory', description: 'Category of the topics: its id, slug or name', secret: false, schema: z.string().min(1).optional() },
+  { env: 'PAPERBOY_DISCOURSE_TAGS', key: 'discourseTags', description: 'Comma-separated tags of every topic, e.g. papers,weekly', secret: false, schema: z.string(), default: '' },
+  { env: 'PAPERBOY_DISCOURSE_MAX_CHARS', key: 'discourseMaxChars', description: "The forum's max post length (Discourse's max_post_length)", secret: false, schema: positiveInt.min(500), default: '32000' },
+  { env: 'PAPERBOY_DISCOURSE_LONG_POSTS', key: 'discourseLongPosts', description: 'An edition longer than that: split (a first post and ordered replies) or refuse', secret: false, schema: z.enum(['split', 'refuse']), default: 'split' },
+  { env: 'PAPERBOY_DISCOURSE_DEBOUNCE_MS', key: 'discourseDebounceMs', description: "A correction reaches the forum once the edition's texts have been still this long", secret: false, schema: nonNegativeInt, default: '600000' },
+  { env: 'PAPERBOY_SCHEDULE', key: 'schedule', description: 'When `paperboy run` prepares the week: a cron expression in PAPERBOY_TIMEZONE, e.g. "0 9 * * 1" for Mondays 09:00', secret: false, schema: z.string().min(1), default: '0 9 * * 1' },
+  { env: 'PAPERBOY_AUTO_PUBLISH', key: 'autoPublish', description: 'Channels `paperboy run` publishes to by itself when a week has no errors and every text is approved (e.g. web,feeds); empty: editors publish', secret: false, schema: z.string(), default: '' },
+  { env: 'PAPERBOY_PUBLISH_SCHEDULE', key: 'publishSchedule', description: 'With PAPERBOY_AUTO_PUBLISH: when `paperboy run` looks whether the newest week can be published by itself (cron, PAPERBOY_TIMEZONE)', secret: false, schema: z.string().min(1), default: '*/30 * * * *' },
+  { env: 'PAPERBOY_RUN_RETRY_MS', key: 'runRetryMs', description: 'After a failed scheduled run, wait this long before trying again (doubled each time, up to a day)', secret: false, schema: positiveInt, default: '1800000' },
   { env: 'PAPERBOY_DEBUG', key: 'debug', description: '1 prints stack traces on errors', secret: false, schema: z.enum(['0', '1', 'true', 'false', '']).transform((v) => v === '1' || v === 'true'), default: '0' },
 ] as const satisfies readonly OptionSpec[];
 
@@ -99,6 +111,18 @@ export interface Config {
   mailLeaseMs: number;
   mailWebhookSecret: string | undefined;
   timezone: string;
+  discourseUrl: string | undefined;
+  discourseApiKey: string | undefined;
+  discourseApiUsername: string | undefined;
+  discourseCategory: string | undefined;
+  discourseTags: string;
+  discourseMaxChars: number;
+  discourseLongPosts: 'split' | 'refuse';
+  discourseDebounceMs: number;
+  schedule: string;
+  autoPublish: string;
+  publishSchedule: string;
+  runRetryMs: number;
   debug: boolean;
   /** where each value came from, for `config --dump` */
   sources: Record<string, 'env' | 'file' | 'default'>;

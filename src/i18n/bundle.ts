@@ -111,6 +111,8 @@ export const BundleSchema = z.strictObject({
     total: text,
     empty: text,
   }),
+  /** a Discourse reply no longer needed after the edition got shorter (edited, never deleted, to keep the order) */
+  discourseUnused: text,
   /** answers to a rate-limited reader (429) and an oversized form (413) */
   tooMany: text,
   tooLarge: text,

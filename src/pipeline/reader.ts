@@ -15,9 +15,9 @@ export interface PublishedEdition {
   at: string;
 }
 
-/** Editions published on the web, with their languages, newest first. */
-export async function publishedEditions(store: Store): Promise<PublishedEdition[]> {
-  const pubs = await store.getPublications({ channel: 'web' });
+/** Editions published on a channel (the web archive by default), with their languages, newest first. */
+export async function publishedEditions(store: Store, channel: 'web' | 'feeds' = 'web'): Promise<PublishedEdition[]> {
+  const pubs = await store.getPublications({ channel });
   const byEdition = new Map<number, Publication[]>();
   for (const p of pubs) byEdition.set(p.editionId, [...(byEdition.get(p.editionId) ?? []), p]);
   const editions = (await store.listEditions()).filter((e) => byEdition.has(e.id));

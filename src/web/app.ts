@@ -20,7 +20,8 @@ import { snippet } from './snippet.js';
 import { mountDesk } from './desk/routes.js';
 import { mountEmail } from './public/email.js';
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../ports.js';
+import type { Forum, Store } from '../ports.js';
+import type { DiscourseSettings } from '../pipeline/discourse.js';
 import { DEFAULT_TOPICS, type Topic } from '../domain/topics.js';
 import { chartFigure, mountTrends, siteFacts } from './public/trends.js';
 
@@ -46,6 +47,8 @@ export interface WebDeps {
   log?: (line: string) => void;
   /** the topic taxonomy of the charts (default: the built-in one) */
   topics?: readonly Topic[];
+  /** the Discourse forum, when one is configured: the desk's publish form offers it */
+  forum?: () => { forum: Forum; settings: DiscourseSettings };
 }
 
 export function createWebApp(deps: WebDeps): Hono {
@@ -153,7 +156,8 @@ export function createWebApp(deps: WebDeps): Hono {
       updated: new Date(0),
     });
     let newest = 0;
-    for (const p of (await published()).filter((x) => lang === 'en' || x.langs.includes(lang)).slice(0, 50)) {
+    // an edition is in the feeds once it is published on the feeds channel (its page is on the web)
+    for (const p of (await publishedEditions(store, 'feeds')).filter((x) => lang === 'en' || x.langs.includes(lang)).slice(0, 50)) {
       const view = assembleEditionView(await store.getEditionBundle(p.edition.id), lang);
       const link = `${base}/editions/${p.edition.startDate}?lang=${lang}`;
       const article = renderEditionArticle(view, { entryUrl: (n) => `${link}#entry-${n}` });

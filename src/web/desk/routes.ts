@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { OwnerKind, TextField } from '../../domain/types.js';
 import { PaperboyError } from '../../errors.js';
 import { checkTargets } from '../../pipeline/check.js';
-import { publishEdition } from '../../pipeline/publish.js';
+import { CHANNELS, publishEdition, type Channel } from '../../pipeline/publish.js';
 import { approveTexts, decideCorrection, editText, MAX_EDIT_CHARS, reviewEdition } from '../../pipeline/review.js';
 import type { Editor, EditorSession, TextRef } from '../../ports.js';
 import type { WebDeps } from '../app.js';
@@ -43,7 +43,15 @@ const SaveForm = TextForm.extend({ body: z.string().max(MAX_EDIT_CHARS * 2) });
 const LangForm = z.object({ lang: Lang });
 const DismissForm = z.object({ lang: Lang, why: z.string().trim().min(1, 'a reason is required').max(500) });
 const DecideForm = z.object({ lang: Lang, decision: z.enum(['accept', 'reject']) });
-const PublishForm = z.object({ lang: Lang, allowDrafts: z.literal('1').optional(), web: z.literal('1').optional(), email: z.literal('1').optional(), choose: z.literal('1').optional() });
+const PublishForm = z.object({
+  lang: Lang,
+  allowDrafts: z.literal('1').optional(),
+  web: z.literal('1').optional(),
+  feeds: z.literal('1').optional(),
+  email: z.literal('1').optional(),
+  discourse: z.literal('1').optional(),
+  choose: z.literal('1').optional(),
+});
 const LoginForm = z.object({ email: z.string().max(1000).default(''), password: z.string().max(4096).default(''), next: z.string().optional() });
 
 /** Messages the review page shows after a redirect: codes only, so a link cannot put words on the desk. */
@@ -58,7 +66,8 @@ const FLASH: Record<string, (n: number, m: number, why: string) => { text: strin
   stale: () => ({ text: 'The sentence this correction was for has changed since; nothing was applied. Edit the text by hand.', bad: true }),
   published: () => ({ text: 'Published.', bad: false }),
   'already-published': () => ({ text: 'Already published there; nothing changed.', bad: false }),
-  'no-channel': () => ({ text: 'Not published: choose the web, e-mail or both.', bad: true }),
+  'no-channel': () => ({ text: 'Not published: choose at least one channel.', bad: true }),
+  'forum-failed': () => ({ text: 'Published, but the forum failed: see the server log; publishing again later posts nothing twice.', bad: true }),
   refused: () => ({ text: 'Not published: see what blocks publishing below.', bad: true }),
 };
 const SKIP_WHY: Record<string, string> = { changed: 'it changed since you saw it', unchecked: 'it is not checked at its current wording', errors: 'it has open checker errors' };
@@ -227,7 +236,7 @@ export function mountDesk(app: Hono, deps: WebDeps): void {
     const num = (k: string) => (/^\d{1,6}$/.test(c.req.query(k) ?? '') ? Number(c.req.query(k)) : 0);
     const flash = Object.hasOwn(FLASH, code) ? FLASH[code]!(num('n'), num('m'), c.req.query('why') ?? '') : null;
     const deliveries = await store.deliveryCounts({ ref: `edition:${edition.id}:${asked}` });
-    return c.html(reviewPage({ viewer: viewer(c), review, histories, publications: publications.filter((p) => p.lang === asked), deliveries, langs, flash }));
+    return c.html(reviewPage({ viewer: viewer(c), review, histories, publications: publications.filter((p) => p.lang === asked), deliveries, langs, flash, forum: Boolean(deps.forum) }));
   });
 
   const refOf = (f: z.infer<typeof TextForm>): TextRef => ({ ownerKind: f.kind, ownerId: f.owner, field: f.field, lang: f.lang });
@@ -299,10 +308,12 @@ export function mountDesk(app: Hono, deps: WebDeps): void {
     const f = PublishForm.safeParse(c.var.form);
     if (!f.success) return badForm(c, f.error);
     // a form without the channel choice (a script, an old page) means the web
-    const channels = f.data.choose ? [...(f.data.web ? (['web'] as const) : []), ...(f.data.email ? (['email'] as const) : [])] : (['web'] as const);
+    const channels: Channel[] = f.data.choose ? CHANNELS.filter((ch) => f.data[ch] === '1') : ['web'];
     if (!channels.length) return back(c, edition.startDate, f.data.lang, { done: 'no-channel' }, 'publish');
-    const r = await publishEdition(store, edition.id, { lang: f.data.lang, channels: [...channels], allowDrafts: f.data.allowDrafts === '1', now });
-    const done = r.refused ? 'refused' : r.published.every((p) => p.already) ? 'already-published' : 'published';
+    if (channels.includes('discourse') && !deps.forum) return page(c, 400, 'Not published', 'The Discourse forum is not configured (PAPERBOY_DISCOURSE_URL and the settings next to it).');
+    const r = await publishEdition(store, edition.id, { lang: f.data.lang, channels: [...channels], allowDrafts: f.data.allowDrafts === '1', now, forum: deps.forum });
+    for (const x of r.failed) deps.logError?.(new Error(`desk: publishing ${edition.startDate} (${f.data.lang}) on ${x.channel} failed: ${x.reason}`));
+    const done = r.refused ? 'refused' : r.failed.length ? 'forum-failed' : r.published.every((p) => p.already) ? 'already-published' : 'published';
     return back(c, edition.startDate, f.data.lang, { done }, 'publish');
   });
 

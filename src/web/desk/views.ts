@@ -234,6 +234,8 @@ export interface ReviewPageData {
   histories: TextVersion[][];
   /** the edition's publications in this language */
   publications: Publication[];
+  /** whether a Discourse forum is configured (the publish form offers it) */
+  forum?: boolean;
   /** its e-mail deliveries in this language, by status */
   deliveries?: Record<string, number>;
   /** the target languages that have texts in this edition */
@@ -283,18 +285,24 @@ export function reviewPage(d: ReviewPageData): string {
   });
   const published = d.publications.find((p) => p.channel === 'web');
   const mailed = d.publications.find((p) => p.channel === 'email');
+  const fed = d.publications.find((p) => p.channel === 'feeds');
+  const posted = d.publications.find((p) => p.channel === 'discourse');
   const langNav = d.langs.map((l) => `<a href="${base}?lang=${escapeHtml(l)}"${l === lang ? ' aria-current="page"' : ''}>${renderPlain(l)}</a>`).join(' · ');
   const k = review.counts;
   const counts = d.deliveries ? Object.entries(d.deliveries).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') : '';
   const publish = [
     published ? `<p>Published on the web at ${when(published.publishedAt)}${published.allowDrafts ? ' (with drafts)' : ''}. <a href="/editions/${escapeHtml(e.startDate)}?lang=${escapeHtml(lang)}">public page</a></p>` : '',
     mailed ? `<p>Published by e-mail at ${when(mailed.publishedAt)}${mailed.allowDrafts ? ' (with drafts)' : ''}: ${renderPlain(counts || 'no subscribers')} (the worker sends queued mail).</p>` : '',
-    published && mailed
+    fed ? `<p>In the feeds since ${when(fed.publishedAt)}.</p>` : '',
+    posted ? `<p>Posted on the forum at ${when(posted.publishedAt)}${posted.allowDrafts ? ' (with drafts)' : ''}; corrections reach the post by themselves.</p>` : '',
+    published && mailed && fed && (posted || !d.forum)
       ? ''
       : postForm(`${base}/publish`, viewer, { lang, choose: '1' }, 'Publish', {
           extra: [
             published ? '' : '<label><input type="checkbox" name="web" value="1" checked> on the web</label> ',
+            fed ? '' : '<label><input type="checkbox" name="feeds" value="1" checked> in the feeds</label> ',
             mailed ? '' : '<label><input type="checkbox" name="email" value="1"> by e-mail to the subscribers</label> ',
+            posted || !d.forum ? '' : '<label><input type="checkbox" name="discourse" value="1"> on the forum</label> ',
             '<label><input type="checkbox" name="allowDrafts" value="1"> allow drafts (texts no editor approved)</label> ',
           ].join(''),
         }),
