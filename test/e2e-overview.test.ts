@@ -169,7 +169,7 @@ for (const engine of ENGINES) {
       for (const f of j.checked.flatMap((c: { findings: Array<{ id: number; severity: string; dismissed: unknown }> }) => c.findings)) {
         if (f.severity === 'error' && !f.dismissed) assert.equal((await cli(['findings', 'dismiss', String(f.id), '--by', 'ed@example.org', '--why', 'test'], t.env)).code, 0);
       }
-      const pub = await cli(['publish', '--week', WEEK, '--lang', 'ko', '--to', 'web', '--allow-drafts'], t.env);
+      const pub = await cli(['publish', '--week', WEEK, '--lang', 'ko', '--to', 'web,feeds', '--allow-drafts'], t.env);
       assert.equal(pub.code, 0, pub.err + pub.out);
       const app = createWebApp({ store: t.store, baseUrl: 'https://digest.example.org', defaultLang: 'ko', pageCache: false });
       const page = await (await app.request(`/editions/${WEEK}?lang=ko`)).text();

@@ -31,7 +31,7 @@ for (const engine of ENGINES) {
 
     it('refuses open checker errors and lists them, then unapproved texts unless --allow-drafts', async () => {
       await cli(['check', ...week], t.env);
-      let r = await cli(['publish', ...week, '--allow-drafts'], t.env);
+      let r = await cli(['publish', ...week, '--to', 'web,feeds', '--allow-drafts'], t.env);
       assert.equal(r.code, 65);
       assert.match(r.err, /#\d+ entry 4 abstract: open numbers error: .*50K.*50만/);
       const j = JSON.parse((await cli(['check', ...week, '--json'], t.env)).out);
@@ -39,10 +39,10 @@ for (const engine of ENGINES) {
       r = await cli(['publish', ...week], t.env);
       assert.equal(r.code, 65);
       assert.match(r.err, /text\(s\) not approved by an editor/);
-      r = await cli(['publish', ...week, '--allow-drafts'], t.env);
+      r = await cli(['publish', ...week, '--to', 'web,feeds', '--allow-drafts'], t.env);
       assert.equal(r.code, 0, r.err);
       assert.match(r.out, /on web: published at/);
-      const again = await cli(['publish', ...week, '--allow-drafts'], t.env);
+      const again = await cli(['publish', ...week, '--to', 'web,feeds', '--allow-drafts'], t.env);
       assert.match(again.out, /already published, nothing changed/);
       assert.equal((await t.store.getEditionByStart('2024-04-01'))?.status, 'published');
     });

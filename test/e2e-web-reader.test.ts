@@ -35,7 +35,7 @@ for (const engine of ENGINES) {
       await cli(['check', ...week], t.env);
       const j = JSON.parse((await cli(['check', ...week, '--json'], t.env)).out);
       for (const c of j.checked) for (const f of c.findings) if (f.severity === 'error' && !f.dismissed) await cli(['findings', 'dismiss', String(f.id), '--by', 'editor@example.org', '--why', 'known'], t.env);
-      const r = await cli(['publish', ...week, '--allow-drafts'], t.env);
+      const r = await cli(['publish', ...week, '--to', 'web,feeds', '--allow-drafts'], t.env);
       assert.equal(r.code, 0, r.err);
       const ed = (await t.store.getEditionByStart('2024-04-01'))!;
       entries = await t.store.getEntries([ed.id]);

@@ -101,7 +101,7 @@ export async function runCommand(deps: Deps, opts: { now?: boolean; tickMs?: num
         for (const f of r.failed) log(`forum: edition ${f.editionId} (${f.lang}): ${f.reason}`);
       }
     : undefined;
-  await runScheduler({ store, clock, holder, timezone: c.timezone, jobs, tick, tickMs: opts.tickMs, retryMs: c.runRetryMs, onFailure, log, signal: deps.interrupt, until: opts.until });
+  await runScheduler({ store, clock, holder, timezone: c.timezone, jobs, tick, tickMs: opts.tickMs, retryMs: c.runRetryMs, leaseMs: c.runLeaseMs, onFailure, log, signal: deps.interrupt, until: opts.until });
   log('stopped');
   return { exitCode: 0 };
 }

@@ -72,6 +72,7 @@ export const OPTIONS = [
   { env: 'PAPERBOY_SCHEDULE', key: 'schedule', description: 'When `paperboy run` prepares the week: a cron expression in PAPERBOY_TIMEZONE, e.g. "0 9 * * 1" for Mondays 09:00', secret: false, schema: z.string().min(1), default: '0 9 * * 1' },
   { env: 'PAPERBOY_AUTO_PUBLISH', key: 'autoPublish', description: 'Channels `paperboy run` publishes to by itself when a week has no errors and every text is approved (e.g. web,feeds); empty: editors publish', secret: false, schema: z.string(), default: '' },
   { env: 'PAPERBOY_PUBLISH_SCHEDULE', key: 'publishSchedule', description: 'With PAPERBOY_AUTO_PUBLISH: when `paperboy run` looks whether the newest week can be published by itself (cron, PAPERBOY_TIMEZONE)', secret: false, schema: z.string().min(1), default: '*/30 * * * *' },
+  { env: 'PAPERBOY_RUN_LEASE_MS', key: 'runLeaseMs', description: 'A scheduled run whose scheduler stopped beating this long ago is taken over by another', secret: false, schema: positiveInt.min(10_000), default: '900000' },
   { env: 'PAPERBOY_RUN_RETRY_MS', key: 'runRetryMs', description: 'After a failed scheduled run, wait this long before trying again (doubled each time, up to a day)', secret: false, schema: positiveInt, default: '1800000' },
   { env: 'PAPERBOY_DEBUG', key: 'debug', description: '1 prints stack traces on errors', secret: false, schema: z.enum(['0', '1', 'true', 'false', '']).transform((v) => v === '1' || v === 'true'), default: '0' },
 ] as const satisfies readonly OptionSpec[];
@@ -123,6 +124,7 @@ export interface Config {
   autoPublish: string;
   publishSchedule: string;
   runRetryMs: number;
+  runLeaseMs: number;
   debug: boolean;
   /** where each value came from, for `config --dump` */
   sources: Record<string, 'env' | 'file' | 'default'>;

@@ -74,7 +74,7 @@ export async function publishToDiscourse(store: Store, forum: Forum, editionId: 
       row = { editionId, lang, externalId, topicId: found.topicId, postIds: [found.firstPostId], bodyHash: action === 'created' ? hash(parts[0]!) : '', syncedAt: at(), lastError: null };
       await store.putDiscoursePost(row);
     }
-    if (row.bodyHash === bodyHash) return { action: 'unchanged', topicId: row.topicId, postIds: row.postIds, parts: parts.length };
+    if (row.bodyHash === bodyHash) return { action: action === 'created' ? 'created' : 'unchanged', topicId: row.topicId, postIds: row.postIds, parts: parts.length };
     const postIds = [...row.postIds];
     for (const [i, part] of parts.entries()) {
       if (i === 0 && action === 'created') continue;

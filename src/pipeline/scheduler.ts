@@ -135,9 +135,9 @@ export async function runNow(o: Pick<SchedulerOptions, 'store' | 'clock' | 'hold
     await o.store.finishJobRun(run.id, o.holder, { status: 'done', at: o.clock.now().toISOString(), result });
     return { ...run, status: 'done', result };
   } catch (e) {
-    const next = new Date(o.clock.now().getTime() + retryDelay(o.retryMs, 1)).toISOString();
     await o.store.finishJobRun(run.id, o.holder, { status: 'failed', at: o.clock.now().toISOString(), error: describeError(e, false), nextRetryAt: null });
-    await o.onFailure?.(run, e, next).catch(() => undefined);
+    // a run by hand is not tried again (nextRetryAt null above), so the editors are not told a retry time
+    await o.onFailure?.(run, e, null).catch(() => undefined);
     throw e;
   }
 }

@@ -96,7 +96,7 @@ export async function seedThroughStore(store: Store, payloads: readonly XssPaylo
       texts.push(text('edition', String(edition.id), 'overview', 'ko', overview, batch[1]?.payload ?? batch[0]!.payload));
       texts.push(text('edition', String(edition.id), 'overview', 'en', overview, batch[0]!.payload));
       await tx.putTexts(texts);
-      await tx.recordPublication({ editionId: edition.id, lang: 'ko', channel: 'web', allowDrafts: true, publishedAt: new Date(publishedAt + k * 60_000).toISOString() });
+      for (const channel of ['web', 'feeds']) await tx.recordPublication({ editionId: edition.id, lang: 'ko', channel, allowDrafts: true, publishedAt: new Date(publishedAt + k * 60_000).toISOString() });
       return edition.id;
     });
     out.push({ editionId, startDate, payloads: [...batch], via: 'store' });
@@ -140,7 +140,7 @@ export async function seedThroughImporter(store: Store, env: Record<string, stri
     if (!edition) throw new Error(`import upstream created no edition for ${week.monday} (exit ${r.code}): ${r.err}`);
     const entries = await store.getEntries([edition.id]);
     const shown = new Set(entries.map((e) => e.position));
-    await store.recordPublication({ editionId: edition.id, lang: 'ko', channel: 'web', allowDrafts: true, publishedAt: week.publishedAt });
+    for (const channel of ['web', 'feeds']) await store.recordPublication({ editionId: edition.id, lang: 'ko', channel, allowDrafts: true, publishedAt: week.publishedAt });
     return {
       edition: { editionId: edition.id, startDate: edition.startDate, payloads: payloads.filter((_, i) => shown.has(i + 1)), via: 'importer' },
       code: r.code,
