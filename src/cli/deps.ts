@@ -5,7 +5,7 @@ import type { Fetcher, Forum, Llm, Mailer, Store } from '../ports.js';
 import type { DiscourseSettings } from '../pipeline/discourse.js';
 import type { MailSettings } from '../pipeline/deliver.js';
 import type { ArxivSource } from '../pipeline/enrich.js';
-import { usage } from '../errors.js';
+import { PaperboyError, usage } from '../errors.js';
 
 export interface Io {
   out(text: string): void;
@@ -63,4 +63,15 @@ export function parseWeek(value: string | undefined): string | 'latest' {
   const d = new Date(`${value}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) throw usage(`--week ${value}: not a real calendar date`);
   return value;
+}
+
+/** The configured LLM, or null (with `note` on stderr) when none is configured; other errors are thrown. */
+export function optionalLlm(deps: Deps, note: string): Llm | null {
+  try {
+    return deps.llm();
+  } catch (e) {
+    if (!(e instanceof PaperboyError && e.code === 'LLM_NOT_CONFIGURED')) throw e;
+    deps.io.err(note);
+    return null;
+  }
 }

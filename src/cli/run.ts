@@ -7,7 +7,7 @@ import { CHANNELS, type Channel } from '../pipeline/publish.js';
 import { syncDiscourse } from '../pipeline/discourse.js';
 import { parseCron, runNow, runScheduler, type ScheduledJob, type SchedulerClock } from '../pipeline/scheduler.js';
 import { autoPublish, deskLink, notifyEditors, prepareWeek, type WeekDeps } from '../pipeline/week.js';
-import { printJson, type Deps, type Outcome } from './deps.js';
+import { optionalLlm, printJson, type Deps, type Outcome } from './deps.js';
 
 /** The real clock: sleeps end early when the signal aborts. */
 export const systemClock: SchedulerClock = {
@@ -31,13 +31,7 @@ export async function runCommand(deps: Deps, opts: { now?: boolean; tickMs?: num
   if (auto.length) parseCron(c.publishSchedule, c.timezone, 'PAPERBOY_PUBLISH_SCHEDULE');
   const forum = c.discourseUrl ? deps.forum() : null; // a half-configured forum is refused here, at start
   if (auto.includes('discourse') && !forum) throw new PaperboyError('CONFIG_INVALID', 'PAPERBOY_AUTO_PUBLISH names discourse, but the forum is not configured (PAPERBOY_DISCOURSE_URL and the settings next to it)');
-  let llm = null;
-  try {
-    llm = deps.llm();
-  } catch (e) {
-    if (!(e instanceof PaperboyError && e.code === 'LLM_NOT_CONFIGURED')) throw e;
-    deps.io.err('run: no LLM is configured: weeks are imported and checked, the texts are for the editors to write');
-  }
+  const llm = optionalLlm(deps, 'run: no LLM is configured: weeks are imported and checked, the texts are for the editors to write');
   const store = await deps.store();
   const log = (line: string) => deps.io.err(`run: ${line}`);
   const week: WeekDeps = {

@@ -1,13 +1,12 @@
 // `paperboy topics list|tag` and `paperboy trends`: the taxonomy, tagging papers, and the facts of a
 // week (or the topics of a range of weeks).
 import type { EditionFacts } from '../domain/facts.js';
-import { PaperboyError, usage } from '../errors.js';
+import { usage } from '../errors.js';
 import { draftOverview } from '../pipeline/draft-overview.js';
-import type { Llm } from '../ports.js';
 import { loadEditionFacts, loadTrends, tagEditions } from '../pipeline/topics.js';
 import { editionForWeek } from './editions.js';
 import { PARTIAL_EXIT } from './import.js';
-import { parseWeek, printJson, type Deps, type Outcome } from './deps.js';
+import { optionalLlm, parseWeek, printJson, type Deps, type Outcome } from './deps.js';
 
 export async function topicsListCommand(deps: Deps, opts: { json?: boolean }): Promise<Outcome> {
   const topics = deps.topics();
@@ -97,15 +96,7 @@ export async function overviewCommand(deps: Deps, opts: { week?: string; lang?: 
   const lang = opts.lang ?? deps.config.lang;
   if (!/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/.test(lang)) throw usage(`--lang ${lang}: expected a language code such as ko or en`);
   const topics = deps.topics();
-  let llm: Llm | null = null;
-  if (!opts.template) {
-    try {
-      llm = deps.llm();
-    } catch (e) {
-      if (!(e instanceof PaperboyError && e.code === 'LLM_NOT_CONFIGURED')) throw e;
-      deps.io.err('overview: no LLM is configured, so the templates write it from the facts (PAPERBOY_LLM_URL and PAPERBOY_LLM_MODEL configure one)');
-    }
-  }
+  const llm = opts.template ? null : optionalLlm(deps, 'overview: no LLM is configured, so the templates write it from the facts (PAPERBOY_LLM_URL and PAPERBOY_LLM_MODEL configure one)');
   const store = await deps.store();
   const edition = await editionForWeek(store, opts.week ?? 'latest');
   const r = await draftOverview(store, edition.id, { lang, topics, llm, force: !!opts.force, now: deps.now, signal: deps.interrupt, prices: { input: deps.config.llmPriceInput, output: deps.config.llmPriceOutput } });

@@ -21,6 +21,7 @@
 // - The API key is never part of an error message (and is cut out of anything the forum echoes).
 import { z } from 'zod';
 import { setTimeout as delay } from 'node:timers/promises';
+import { parseRetryAfter } from '../../sources/arxiv/client.js';
 import { PaperboyError } from '../../errors.js';
 
 export interface DiscourseClientOptions {
@@ -145,15 +146,8 @@ function innermostMessage(err: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Retry-After (seconds or an HTTP date) in ms, or null when absent or unreadable. */
-export function parseRetryAfter(header: string | null, nowMs: number): number | null {
-  if (header === null) return null;
-  const s = header.trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
-  const at = Date.parse(s);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - nowMs);
-}
+// Retry-After (seconds or an HTTP date) is read the same way for every service we call
+export { parseRetryAfter };
 
 /** Discourse's `errors` (strings), or a short snippet of a body that is not Discourse's JSON. */
 function forumMessages(body: string): { messages: string[]; waitSeconds: number | null } {
