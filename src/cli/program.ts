@@ -99,7 +99,7 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .description('publish an edition in a language; refused while checker errors are open, texts are unchecked, or texts are not approved')
     .option('--week <date>', 'a date inside the edition (YYYY-MM-DD) or "latest"', 'latest')
     .option('--lang <code>', 'default PAPERBOY_LANG')
-    .option('--to <channels>', 'comma-separated channels: web, feeds, email, discourse (or all); email queues one delivery per weekly subscriber; discourse posts one topic per edition and language, edited when published again', 'web')
+    .option('--to <channels>', 'comma-separated channels: web, feeds, email, discourse (or all: every configured one); email queues one delivery per weekly subscriber; discourse posts one topic per edition and language, edited when published again', 'web')
     .option('--allow-drafts', 'publish texts no editor approved yet; the edition is marked as such')
     .option('--json', 'print the result as JSON')
     .action(act((d, o: { week?: string; lang?: string; to?: string; allowDrafts?: boolean; json?: boolean }) => publishCommand(d, o)));

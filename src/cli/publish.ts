@@ -12,7 +12,7 @@ export async function publishCommand(deps: Deps, opts: { week?: string; lang?: s
   if (unknown.length || !channels.length) throw usage(`--to ${opts.to}: the channels available are ${CHANNELS.join(', ')} (or all)`);
   const store = await deps.store();
   const edition = await editionForWeek(store, opts.week ?? 'latest');
-  const r = await publishEdition(store, edition.id, { lang, channels: channels.includes('all') ? [...CHANNELS] : (channels as Channel[]), allowDrafts: !!opts.allowDrafts, now: deps.now, forum: () => deps.forum() });
+  const r = await publishEdition(store, edition.id, { lang, channels: channels.includes('all') ? CHANNELS.filter((ch) => ch !== 'discourse' || deps.config.discourseUrl) : (channels as Channel[]), allowDrafts: !!opts.allowDrafts, now: deps.now, forum: () => deps.forum() });
   if (opts.json) printJson(deps.io, r);
   const where = (p: number | null, field: string) => (p === null ? field : `entry ${p} ${field}`);
   if (r.refused) {

@@ -15,9 +15,10 @@ export const systemClock: SchedulerClock = {
   sleep: (ms, signal) => delay(ms, undefined, { signal }).then(() => undefined),
 };
 
-export function autoPublishChannels(value: string): Channel[] {
+/** PAPERBOY_AUTO_PUBLISH as channels; `all` is every channel that is configured (the forum only with its URL). */
+export function autoPublishChannels(value: string, forumConfigured: boolean): Channel[] {
   const list = value.split(',').map((c) => c.trim()).filter(Boolean);
-  if (list.includes('all')) return [...CHANNELS];
+  if (list.includes('all')) return CHANNELS.filter((c) => c !== 'discourse' || forumConfigured);
   const unknown = list.filter((c) => !(CHANNELS as readonly string[]).includes(c));
   if (unknown.length) throw new PaperboyError('CONFIG_INVALID', `PAPERBOY_AUTO_PUBLISH: unknown channel(s) ${unknown.join(', ')}; the channels are ${CHANNELS.join(', ')} (or all)`);
   return list as Channel[];
@@ -26,7 +27,7 @@ export function autoPublishChannels(value: string): Channel[] {
 export async function runCommand(deps: Deps, opts: { now?: boolean; tickMs?: number; clock?: SchedulerClock; until?: Date }, holderSuffix = ''): Promise<Outcome> {
   const c = deps.config;
   const clock = opts.clock ?? systemClock;
-  const auto = autoPublishChannels(c.autoPublish);
+  const auto = autoPublishChannels(c.autoPublish, Boolean(c.discourseUrl));
   parseCron(c.schedule, c.timezone);
   if (auto.length) parseCron(c.publishSchedule, c.timezone, 'PAPERBOY_PUBLISH_SCHEDULE');
   const forum = c.discourseUrl ? deps.forum() : null; // a half-configured forum is refused here, at start
