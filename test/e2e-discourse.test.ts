@@ -161,6 +161,10 @@ for (const engine of ENGINES) {
       const feedsAlone = await cli(['publish', '--week', WEEK, '--lang', 'ko', '--to', 'feeds', '--allow-drafts'], t.env);
       assert.equal(feedsAlone.code, 2);
       assert.match(feedsAlone.err, /--to web,feeds/);
+      // without a forum, `all` is every channel that is configured
+      const all = await cli(['publish', '--week', WEEK, '--lang', 'ko', '--to', 'all', '--allow-drafts'], t.env);
+      assert.equal(all.code, 0, all.err);
+      assert.deepEqual((await t.store.getPublications({ editionId })).map((p) => p.channel).sort(), ['email', 'feeds', 'web']);
     });
   });
 }
