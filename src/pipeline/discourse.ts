@@ -115,12 +115,17 @@ export async function syncDiscourse(store: Store, forum: Forum, opts: { settings
     const row = rows.get(`${pub.editionId}\u0000${pub.lang}`);
     if (!row) continue;
     const bundle = await store.getEditionBundle(pub.editionId);
+    const lastChange = Math.max(...bundle.texts.filter((t) => t.lang === pub.lang || t.lang === 'en').map((t) => Date.parse(t.updatedAt ?? t.createdAt ?? '') || 0), 0);
+    // nothing written since the last sync (and it went through): no need to render it again
+    if (lastChange <= Date.parse(row.syncedAt) && row.lastError === null) {
+      result.unchanged++;
+      continue;
+    }
     const { parts } = topicParts(assembleEditionView(bundle, pub.lang), { allowDrafts: pub.allowDrafts, settings: opts.settings });
     if (hash(parts.join('\u0000')) === row.bodyHash) {
       result.unchanged++;
       continue;
     }
-    const lastChange = Math.max(...bundle.texts.filter((t) => t.lang === pub.lang || t.lang === 'en').map((t) => Date.parse(t.updatedAt ?? t.createdAt ?? '') || 0), 0);
     const quietFor = opts.now().getTime() - lastChange;
     if (quietFor < opts.settings.debounceMs) {
       result.waiting.push({ editionId: pub.editionId, lang: pub.lang, quietFor });
