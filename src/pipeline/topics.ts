@@ -111,13 +111,17 @@ async function refine(llm: Llm, input: TagInput, rules: TopicTag[], topics: read
  * again only when an LLM is given.
  */
 export async function tagEditions(store: Store, editionIds: number[], opts: TagOptions): Promise<TagResult & { rows: PaperTopics[] }> {
-  const entries = await store.getEntries(editionIds);
+  const all = await store.getEntries(editionIds);
+  const stored = await store.getPaperTopics([...new Set(all.map((e) => e.paperKey))]);
+  // a page view (write: false) takes stored tags as they are and computes only the missing ones
+  const entries = opts.write === false ? all.filter((e) => !stored.has(e.paperKey)) : all;
   const keys = [...new Set(entries.map((e) => e.paperKey))];
-  const [papers, texts, stored] = await Promise.all([
-    store.getPapers(keys),
-    store.getTexts([...keys.map((id) => ({ kind: 'paper' as const, id })), ...entries.map((e) => ({ kind: 'entry' as const, id: String(e.id) }))], ['title', 'intro', 'abstract']),
-    store.getPaperTopics(keys),
-  ]);
+  const [papers, texts] = keys.length
+    ? await Promise.all([
+        store.getPapers(keys),
+        store.getTexts([...keys.map((id) => ({ kind: 'paper' as const, id })), ...entries.map((e) => ({ kind: 'entry' as const, id: String(e.id) }))], ['title', 'intro', 'abstract']),
+      ])
+    : [new Map<string, Paper>(), [] as Text[]];
   const version = taxonomyVersion(opts.topics);
   const inputs = tagInputs(entries, papers, texts.filter((t) => t.lang === 'en'));
   const result: TagResult = { papers: inputs.length, tagged: 0, unchanged: 0, refined: 0, failed: [], untagged: 0 };
