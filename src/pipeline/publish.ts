@@ -4,6 +4,7 @@
 import { PaperboyError, usage } from '../errors.js';
 import type { Forum, Store, TextRef } from '../ports.js';
 import { checkTargets, publishBlockers } from './check.js';
+import { needsApproval } from '../domain/edition-status.js';
 import { publishToDiscourse, type DiscourseOutcome, type DiscourseSettings } from './discourse.js';
 
 // web: the archive's pages; feeds: its RSS, Atom and JSON feeds; email: the subscribers;
@@ -37,7 +38,7 @@ export async function publishEdition(
   const bundle = await store.getEditionBundle(editionId);
   const targets = checkTargets(bundle, opts.lang);
   const blockers = await publishBlockers(store, editionId, opts.lang);
-  const drafts = targets.filter((t) => t.text.status !== 'approved' && t.text.origin !== 'human').map((t) => ({ position: t.position, field: t.ref.field }));
+  const drafts = targets.filter((t) => needsApproval(t.text)).map((t) => ({ position: t.position, field: t.ref.field }));
   const refusal: PublishRefusal = {
     errors: blockers.errors.map((f) => ({ id: f.id, position: f.position, field: f.field, rule: f.rule, message: f.message })),
     unchecked: blockers.unchecked,

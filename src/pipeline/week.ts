@@ -2,13 +2,14 @@
 // check it, draft its overview, and tell the editors it is ready for review (or, when allowed and
 // nothing blocks it, publish it). Each step is one of the pipeline's own, safe to re-run: a retry
 // after a failure does only the work that is missing.
+import { needsApproval } from '../domain/edition-status.js';
 import type { Topic } from '../domain/topics.js';
 import { describeError, PaperboyError } from '../errors.js';
 import { getBundle } from '../i18n/bundle.js';
 import type { Fetcher, Forum, Llm, Mailer, OutgoingMail, Store } from '../ports.js';
 import { parseUpstreamList } from '../sources/upstream-list/parse.js';
 import { decodeText } from '../sources/decode.js';
-import { checkEdition, publishBlockers } from './check.js';
+import { checkEdition, checkTargets, publishBlockers } from './check.js';
 import type { DiscourseSettings } from './discourse.js';
 import { draftEdition } from './draft.js';
 import { draftOverview } from './draft-overview.js';
@@ -128,7 +129,8 @@ export async function prepareWeek(d: WeekDeps): Promise<WeekReport> {
   const check = await checkEdition(store, edition.id, lang, d.now, { topics: d.topics });
   const b = await publishBlockers(store, edition.id, lang);
   const bundle = await store.getEditionBundle(edition.id);
-  const drafts = bundle.texts.filter((t) => t.lang === lang && t.status !== 'approved' && t.origin !== 'human').length;
+  // the same texts the publish gate counts
+  const drafts = checkTargets(bundle, lang).filter((t) => needsApproval(t.text)).length;
   const blockers = [
     ...(b.errors.length ? [`${b.errors.length} checker error(s)`] : []),
     ...(b.unchecked.length ? [`${b.unchecked.length} unchecked text(s)`] : []),

@@ -1,6 +1,7 @@
 // The editor desk's pages: pure functions from what the routes read to HTML. Every stored or typed
 // string (texts, sources, findings, readers' corrections, e-mail addresses) goes through
 // renderPlain or escapeHtml; markup here is only what these functions write themselves.
+import { needsApproval } from '../../domain/edition-status.js';
 import { escapeHtml, renderPlain } from '../../channels/render/sanitize.js';
 import type { Edition, Text } from '../../domain/types.js';
 import type { EditionReview, ReviewText } from '../../pipeline/review.js';
@@ -245,7 +246,7 @@ export interface ReviewPageData {
 
 /** What keeps the edition from being published, as a list (the same reasons publishEdition gives). */
 function blockersBlock(review: EditionReview): string {
-  const drafts = review.texts.filter((t) => t.text.status !== 'approved' && t.text.origin !== 'human');
+  const drafts = review.texts.filter((t) => needsApproval(t.text));
   const items = [
     ...review.blockers.errors.map((f) => `<li>open <strong>${renderPlain(f.rule)}</strong> error in <a href="#f${f.id}">${renderPlain(where(f.position, f.field))}</a>: ${renderPlain(f.message)}</li>`),
     ...review.blockers.unchecked.map((u) => `<li><a href="#${escapeHtml(textAnchor({ position: u.position, ref: u }))}">${renderPlain(where(u.position, u.field))}</a> changed since its last check</li>`),
