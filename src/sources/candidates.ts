@@ -78,3 +78,13 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'object') return 'an object';
   return `${typeof v} ${String(v)}`;
 }
+
+/** A source file's JSON, or the one problem that says it is not JSON (no records, no throw). */
+export function readJson(jsonText: string, where: string): { doc: unknown } | { failed: CandidateParse } {
+  try {
+    return { doc: JSON.parse(jsonText) as unknown };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { failed: { records: [], problems: [{ where, field: '(file)', message: `not valid JSON: ${message}` }] } };
+  }
+}

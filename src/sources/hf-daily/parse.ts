@@ -11,7 +11,7 @@
 // without an id or a title is dropped.
 import { z } from 'zod';
 import { normaliseUrl, parseArxivId } from '../../domain/paper-key.js';
-import { describeValue, isIsoDay, oneLine, quote, type CandidateParse, type CandidateProblem, type CandidateRecord } from '../candidates.js';
+import { describeValue, isIsoDay, oneLine, quote, readJson, type CandidateParse, type CandidateProblem, type CandidateRecord } from '../candidates.js';
 
 export interface HfDailyOptions {
   /** the day the answer is for (the `date=` asked for), YYYY-MM-DD */
@@ -31,13 +31,9 @@ const Url = z.url({ protocol: /^https?$/ });
 export function parseHfDailyPapers(jsonText: string, opts: HfDailyOptions): CandidateParse {
   if (!isIsoDay(opts.day)) throw new TypeError(`parseHfDailyPapers: day must be YYYY-MM-DD, got "${opts.day}"`);
   const { where } = opts;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(jsonText);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    return { records: [], problems: [{ where, field: '(file)', message: `not valid JSON: ${message}` }] };
-  }
+  const read = readJson(jsonText, where);
+  if ('failed' in read) return read.failed;
+  const doc = read.doc;
   if (!Array.isArray(doc)) {
     return {
       records: [],

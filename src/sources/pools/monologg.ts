@@ -18,7 +18,7 @@
 // cannot be read is a problem naming its section and id, and only that row is left out; the paper
 // still gets a record from its other rows.
 import { normaliseUrl, parseArxivId } from '../../domain/paper-key.js';
-import { describeValue, isIsoDay, oneLine, quote, type CandidateParse, type CandidateProblem, type CandidateRecord } from '../candidates.js';
+import { describeValue, isIsoDay, oneLine, quote, readJson, type CandidateParse, type CandidateProblem, type CandidateRecord } from '../candidates.js';
 
 export interface MonologgOptions {
   /** names the file in problems, e.g. `2024-04.json` */
@@ -52,13 +52,9 @@ const ET_AL = /\s*\bet\.?\s*al\.?\s*$/i;
 
 export function parseMonologgMonth(jsonText: string, opts: MonologgOptions): CandidateParse {
   const { where } = opts;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(jsonText);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    return { records: [], problems: [{ where, field: '(file)', message: `not valid JSON: ${message}` }] };
-  }
+  const read = readJson(jsonText, where);
+  if ('failed' in read) return read.failed;
+  const doc = read.doc;
   if (!isPlainObject(doc)) {
     return {
       records: [],
