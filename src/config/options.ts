@@ -23,6 +23,13 @@ const url = z.string().refine((s) => {
 
 const dbUrl = z.string().refine((s) => /^postgres(ql)?:\/\//.test(s) || /^sqlite:/.test(s), 'must be a postgres:// URL or sqlite:PATH');
 
+/** `cs.CL, cs.LG` (or, in the config file, ["cs.CL", "cs.LG"]) → ['cs.CL', 'cs.LG']: at least one, each an arXiv category, no duplicates kept */
+const categoryList = z
+  .union([z.string(), z.array(z.string()).transform((a) => a.join(','))])
+  .transform((s) => [...new Set(s.split(',').map((c) => c.trim()).filter((c) => c !== ''))])
+  .refine((cats) => cats.length > 0, 'must name at least one arXiv category, e.g. cs.CL')
+  .refine((cats) => cats.every((c) => /^[a-z-]+(\.[A-Z]{2})?$/i.test(c)), 'must be arXiv categories separated by commas, e.g. cs.CL,cs.LG');
+
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().min(0);
 
@@ -34,6 +41,8 @@ export const OPTIONS = [
   { env: 'PAPERBOY_ARXIV_URL', key: 'arxivUrl', description: 'arXiv API query endpoint', secret: false, schema: url, default: 'https://export.arxiv.org/api/query' },
   { env: 'PAPERBOY_ARXIV_INTERVAL_MS', key: 'arxivIntervalMs', description: 'Minimum time between two arXiv API requests (arXiv asks for 3 s)', secret: false, schema: nonNegativeInt, default: '3000' },
   { env: 'PAPERBOY_ARXIV_RETRIES', key: 'arxivRetries', description: 'Retries per arXiv request on 5xx, resets and timeouts', secret: false, schema: nonNegativeInt, default: '4' },
+  { env: 'PAPERBOY_HF_URL', key: 'hfUrl', description: 'Hugging Face site whose Daily Papers API (/api/daily_papers?date=) proposes candidates', secret: false, schema: url, default: 'https://huggingface.co' },
+  { env: 'PAPERBOY_CANDIDATE_CATEGORIES', key: 'candidateCategories', description: 'Comma-separated arXiv categories whose new submissions are candidates, e.g. cs.CL,cs.LG', secret: false, schema: categoryList, default: 'cs.CL,cs.LG,cs.AI' },
   { env: 'PAPERBOY_HTTP_TIMEOUT_MS', key: 'httpTimeoutMs', description: 'Timeout of one outgoing HTTP request', secret: false, schema: positiveInt, default: '30000' },
   { env: 'PAPERBOY_LANG', key: 'lang', description: 'Default target language', secret: false, schema: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, 'must be a language code such as ko'), default: 'ko' },
   { env: 'PAPERBOY_BASE_URL', key: 'baseUrl', description: 'Public address of the web archive, for absolute links in feeds', secret: false, schema: url, default: 'http://127.0.0.1:3000' },
@@ -85,6 +94,9 @@ export interface Config {
   arxivUrl: string;
   arxivIntervalMs: number;
   arxivRetries: number;
+  hfUrl: string;
+  /** arXiv categories, checked, without duplicates */
+  candidateCategories: string[];
   httpTimeoutMs: number;
   lang: string;
   baseUrl: string;
