@@ -278,6 +278,47 @@ export interface StoreOps {
   heartbeatJobRun(id: number, holder: string, at: string): Promise<boolean>;
   finishJobRun(id: number, holder: string, end: { status: 'done' | 'failed'; at: string; result?: string | null; error?: string | null; nextRetryAt?: string | null }): Promise<boolean>;
   listJobRuns(q: { job?: string; limit?: number }): Promise<JobRun[]>;
+
+  /** inserts new (paper, source) candidates; a known one takes the newer counts and keeps its first day */
+  putCandidates(rows: CandidateRow[]): Promise<{ inserted: number; updated: number }>;
+  /** candidates listed on a day in [from, to], every one when the range is open */
+  listCandidates(range: { from?: IsoDate; to?: IsoDate }): Promise<CandidateRow[]>;
+  /** stores a newly trained model (the newest is the one in use); returns its id */
+  putRankModel(m: Omit<StoredRankModel, 'id'>): Promise<number>;
+  getRankModel(): Promise<StoredRankModel | null>;
+  /** removes an entry with its texts and their findings; false when there is no such entry */
+  deleteEntry(entryId: number): Promise<boolean>;
+  /** numbers the edition's entries 1..n in this order, which must name each of them once */
+  setEntryOrder(editionId: number, entryIds: number[]): Promise<void>;
+}
+
+/** A paper proposed by a candidate source, with the popularity that source gave it. */
+export interface CandidateRow {
+  paperKey: string;
+  /** hf, arxiv, daily-md, monologg */
+  source: string;
+  /** the first day the source listed it */
+  day: IsoDate;
+  upvotes: number | null;
+  comments: number | null;
+  githubRepo: string | null;
+  githubStars: number | null;
+  /** the source's keyword tags (monologg) or arXiv categories */
+  tags: string[];
+  authors: string[];
+  /** when the paper was published, when the source says */
+  publishedAt: string | null;
+  seenAt: string;
+}
+
+/** A ranking model learned from the editions' picks, serialised (domain/rank.ts reads it). */
+export interface StoredRankModel {
+  id: number;
+  trainedAt: string;
+  editions: number;
+  positives: number;
+  negatives: number;
+  model: string;
 }
 
 /** A paper's topics as stored: the rules' answer always, an LLM's refinement when one was asked for. */

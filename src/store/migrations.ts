@@ -431,6 +431,37 @@ function migrations(engine: Engine): Record<string, Migration> {
         await db.schema.createIndex('job_run_due').on('job_run').columns(['status', 'next_retry_at']).execute();
       },
     },
+    '0012_candidates': {
+      async up(db: Kysely<any>) {
+        // a paper proposed for a week by a source, with the popularity the source gave; one row per
+        // (paper, source): a later listing updates the counts and keeps the first day
+        await db.schema
+          .createTable('candidate')
+          .addColumn('paper_key', 'text', (c) => c.notNull().references('paper.key').onDelete('cascade'))
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('upvotes', 'integer')
+          .addColumn('comments', 'integer')
+          .addColumn('github_repo', 'text')
+          .addColumn('github_stars', 'integer')
+          .addColumn('tags', 'text', (c) => c.notNull())
+          .addColumn('authors', 'text', (c) => c.notNull())
+          .addColumn('published_at', 'text')
+          .addColumn('seen_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('candidate_pk', ['paper_key', 'source'])
+          .execute();
+        await db.schema.createIndex('candidate_day').on('candidate').column('day').execute();
+        // the ranking model learned from the editions' picks; the newest row is the one in use
+        const id = (t: ReturnType<typeof db.schema.createTable>) => t.addColumn('id', idColumn(engine), (c) => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()));
+        await id(db.schema.createTable('rank_model'))
+          .addColumn('trained_at', 'text', (c) => c.notNull())
+          .addColumn('editions', 'integer', (c) => c.notNull())
+          .addColumn('positives', 'integer', (c) => c.notNull())
+          .addColumn('negatives', 'integer', (c) => c.notNull())
+          .addColumn('model', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -291,6 +291,29 @@ export interface JobRunTable {
   error: string | null;
 }
 
+export interface CandidateTable {
+  paper_key: string;
+  source: string;
+  day: string;
+  upvotes: number | null;
+  comments: number | null;
+  github_repo: string | null;
+  github_stars: number | null;
+  tags: string;
+  authors: string;
+  published_at: string | null;
+  seen_at: string;
+}
+
+export interface RankModelTable {
+  id: Generated<number>;
+  trained_at: string;
+  editions: number;
+  positives: number;
+  negatives: number;
+  model: string;
+}
+
 export interface Database {
   paper: PaperTable;
   edition: EditionTable;
@@ -314,4 +337,6 @@ export interface Database {
   paper_topic: PaperTopicTable;
   discourse_post: DiscoursePostTable;
   job_run: JobRunTable;
+  candidate: CandidateTable;
+  rank_model: RankModelTable;
 }

@@ -22,6 +22,8 @@ import type {
   PaperMetadata,
   Publication,
   PaperTopics,
+  CandidateRow,
+  StoredRankModel,
   DiscoursePost,
   PublishedHit,
   SaveTextResult,
@@ -39,6 +41,7 @@ import { PaperboyError } from '../errors.js';
 import * as mail from './mail-store.js';
 import * as topics from './topic-store.js';
 import * as channels from './channel-store.js';
+import * as candidates from './candidate-store.js';
 import type { CorrectionTable, Database, EditionTable, EditorTable, EntryLinkTable, FindingTable, LlmCallTable, PaperTable, TextTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -1011,6 +1014,24 @@ class Ops implements StoreOps {
   }
   finishJobRun(id: number, holder: string, end: Parameters<StoreOps['finishJobRun']>[2]) {
     return channels.finishJobRun(this.db, id, holder, end);
+  }
+  putCandidates(rows: CandidateRow[]) {
+    return candidates.putCandidates(this.db, rows);
+  }
+  listCandidates(range: { from?: string; to?: string }) {
+    return candidates.listCandidates(this.db, range);
+  }
+  putRankModel(m: Omit<StoredRankModel, 'id'>) {
+    return candidates.putRankModel(this.db, m);
+  }
+  getRankModel() {
+    return candidates.getRankModel(this.db);
+  }
+  deleteEntry(entryId: number) {
+    return candidates.deleteEntry(this.db, entryId);
+  }
+  setEntryOrder(editionId: number, entryIds: number[]) {
+    return candidates.setEntryOrder(this.db, editionId, entryIds);
   }
   listJobRuns(q: { job?: string; limit?: number }) {
     return channels.listJobRuns(this.db, q);
