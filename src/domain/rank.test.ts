@@ -9,6 +9,11 @@ import {
   trainLogistic,
   trainRankModel,
   type RankInput,
+  parseRankModel,
+  popularityOf,
+  recencyOf,
+  serializeRankModel,
+  topicFitOf,
 } from './rank.js';
 
 describe('tokenize', () => {
@@ -91,7 +96,7 @@ describe('rankCandidates', () => {
     const i2 = a.findIndex((r) => r.arxivId === '2404.00002');
     assert.equal(i2, i1 + 1, 'equal scores: lower arXiv id first');
     for (const r of a) {
-      assert.ok(Math.abs(r.contributions.similarity + r.contributions.popularity - r.score) < 1e-12);
+      assert.ok(Math.abs(r.contributions.similarity + r.contributions.popularity + r.contributions.recency + r.contributions.topicFit - r.score) < 1e-12);
       assert.ok(r.popularity >= 0 && r.popularity <= 1);
     }
     // popularity is relative to the day's most upvoted paper
@@ -102,8 +107,64 @@ describe('rankCandidates', () => {
   });
 
   it('uses the given weights and per-day maxima', () => {
-    const onlyPop = rankCandidates(pool, { model, weights: { similarity: 0, popularity: 1 }, upvotesPerDay: new Map([['2024-04-01', 100], ['2024-04-02', 5]]) });
+    const max = (upvotes: number) => ({ upvotes, comments: 0, githubStars: 0 });
+    const onlyPop = rankCandidates(pool, { model, weights: { similarity: 0, popularity: 1, recency: 0, topicFit: 0 }, dayMaxima: new Map([['2024-04-01', max(100)], ['2024-04-02', max(5)]]) });
     assert.deepEqual(onlyPop.map((r) => r.arxivId), ['2404.00004', '2404.00003', '2404.00001', '2404.00002', '2404.00005']);
     assert.ok(Math.abs(onlyPop[1]!.popularity - Math.log1p(50) / Math.log1p(100)) < 1e-12);
+  });
+});
+
+describe('the other signals', () => {
+  const base: RankInput = { arxivId: '2404.00001', url: 'https://arxiv.org/abs/2404.00001', day: '2024-04-02', title: 'Agents', abstract: null, upvotes: 10 };
+
+  it('popularity mixes upvotes, comments and stars, leaving out what the day has no counts for', () => {
+    assert.equal(popularityOf({ upvotes: 10, comments: null, githubStars: null }, { upvotes: 10, comments: 0, githubStars: 0 }), 1);
+    const mixed = popularityOf({ upvotes: 10, comments: 0, githubStars: 100 }, { upvotes: 10, comments: 4, githubStars: 100 });
+    assert.ok(Math.abs(mixed - 0.85) < 1e-12, `0.7 + 0.15 of 1.0 → ${mixed}`);
+    assert.equal(popularityOf({ upvotes: 3, comments: null }, undefined), 0);
+  });
+
+  it("recency is 1 within a week of the week's end and decays for older papers", () => {
+    assert.equal(recencyOf({ day: '2024-04-02', publishedAt: null }, '2024-04-07'), 1);
+    assert.equal(recencyOf({ day: '2024-04-02', publishedAt: '2024-04-01T10:00:00.000Z' }, '2024-04-07'), 1);
+    const old = recencyOf({ day: '2024-04-02', publishedAt: '2023-12-01T00:00:00Z' }, '2024-04-07');
+    assert.ok(old > 0 && old < 0.05, `four months old → ${old}`);
+    assert.equal(recencyOf({ day: '2024-04-02', publishedAt: 'soon' }, '2024-04-07'), 1, 'an unreadable date costs nothing');
+  });
+
+  it("topic fit is the largest share among the candidate's topics", () => {
+    const share = new Map([['llm', 0.9], ['agents', 0.2]]);
+    assert.equal(topicFitOf({ topics: ['agents', 'llm'] }, share), 0.9);
+    assert.equal(topicFitOf({ topics: ['speech'] }, share), 0);
+    assert.equal(topicFitOf({ topics: [] }, share), 0);
+  });
+
+  it("without a model every candidate's similarity is 0 and the others still rank", () => {
+    const r = rankCandidates(
+      [
+        { ...base, arxivId: '2404.00002', upvotes: 1, topics: ['llm'] },
+        { ...base, upvotes: 1, topics: ['speech'], publishedAt: '2023-01-01T00:00:00Z' },
+      ],
+      { model: null, weekEnd: '2024-04-07', topicShare: new Map([['llm', 0.9]]) },
+    );
+    assert.deepEqual(r.map((x) => x.arxivId), ['2404.00002', '2404.00001']);
+    assert.ok(r.every((x) => x.similarity === 0 && x.contributions.similarity === 0));
+    assert.ok(Math.abs(r[0]!.contributions.topicFit - 0.9) < 1e-12);
+  });
+
+  it('a model survives serialisation with the same scores', () => {
+    const m = trainRankModel([
+      { text: 'reasoning agents language models', label: 1 },
+      { text: 'gaussian splatting rendering', label: 0 },
+      { text: 'agents tool use', label: 1 },
+      { text: 'protein folding', label: 0 },
+    ]);
+    const back = parseRankModel(serializeRankModel(m));
+    const a = rankCandidates([base, { ...base, arxivId: '2404.00009', title: 'protein rendering' }], { model: m });
+    const b = rankCandidates([base, { ...base, arxivId: '2404.00009', title: 'protein rendering' }], { model: back });
+    assert.deepEqual(a.map((x) => x.arxivId), b.map((x) => x.arxivId));
+    assert.ok(Math.abs(a[0]!.similarity - b[0]!.similarity) < 1e-4);
+    assert.throws(() => parseRankModel('{"v":2}'), /version 2/);
+    assert.throws(() => parseRankModel('{"v":1,"documents":1,"bias":0,"idf":[["a","x"]],"weights":[]}'), /idf is not a list/);
   });
 });

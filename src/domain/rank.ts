@@ -171,6 +171,30 @@ export function trainRankModel(docs: ReadonlyArray<{ text: string; label: 0 | 1 
   return { tfidf: tf, classifier };
 }
 
+/** A model as JSON (for the store): terms with idf and weight, rounded to 6 significant digits. */
+export function serializeRankModel(m: RankModel): string {
+  const r = (x: number) => Number(x.toPrecision(6));
+  return JSON.stringify({
+    v: 1,
+    documents: m.tfidf.documents,
+    idf: [...m.tfidf.idf].map(([t, x]) => [t, r(x)]),
+    bias: r(m.classifier.bias),
+    weights: [...m.classifier.weights].map(([t, x]) => [t, r(x)]),
+  });
+}
+
+/** Reads serializeRankModel's JSON; throws a plain Error naming what is wrong. */
+export function parseRankModel(json: string): RankModel {
+  const o = JSON.parse(json) as { v?: unknown; documents?: unknown; idf?: unknown; bias?: unknown; weights?: unknown };
+  const pairs = (x: unknown, what: string) => {
+    if (!Array.isArray(x) || x.some((p) => !Array.isArray(p) || typeof p[0] !== 'string' || typeof p[1] !== 'number')) throw new Error(`the stored ranking model's ${what} is not a list of [term, number]`);
+    return new Map(x as Array<[string, number]>);
+  };
+  if (o.v !== 1) throw new Error(`the stored ranking model has version ${String(o.v)}, this paperboy reads version 1`);
+  if (typeof o.documents !== 'number' || typeof o.bias !== 'number') throw new Error("the stored ranking model lacks its document count or bias");
+  return { tfidf: { idf: pairs(o.idf, 'idf'), documents: o.documents }, classifier: { weights: pairs(o.weights, 'weights'), bias: o.bias } };
+}
+
 /** What ranking needs of a candidate (a CandidateRecord fits). */
 export interface RankInput {
   arxivId: string | null;
@@ -179,43 +203,104 @@ export interface RankInput {
   title: string;
   abstract: string | null;
   upvotes: number | null;
+  comments?: number | null;
+  githubStars?: number | null;
+  /** when the paper was published (an ISO instant or day); the listing day stands in when absent */
+  publishedAt?: string | null;
+  /** topic slugs the candidate carries */
+  topics?: readonly string[];
 }
 
 export interface RankWeights {
   similarity: number;
   popularity: number;
+  recency: number;
+  topicFit: number;
 }
 
 /**
- * Default weights. The similarity is a logit (typically within ±4 on these vectors) and the
- * popularity lies in [0, 1]; a popularity weight of 3 lets the day's most upvoted paper gain about
- * as much as a strongly "editor-like" text, so neither signal drowns the other.
+ * Default weights. The similarity is a logit (typically within ±4 on these vectors); the other
+ * signals lie in [0, 1]. A popularity weight of 3 lets the day's most upvoted paper gain about as
+ * much as a strongly "editor-like" text, so neither drowns the other; recency and topic fit are
+ * tie-breakers that keep old papers and papers off the digest's subjects down.
  */
-export const DEFAULT_RANK_WEIGHTS: Readonly<RankWeights> = { similarity: 1, popularity: 3 };
+export const DEFAULT_RANK_WEIGHTS: Readonly<RankWeights> = { similarity: 1, popularity: 3, recency: 0.5, topicFit: 1 };
+
+/** Shares of the popularity signal: upvotes count most, discussion and code a little. */
+const POPULARITY_PARTS = { upvotes: 0.7, comments: 0.15, githubStars: 0.15 } as const;
+type PopularityPart = keyof typeof POPULARITY_PARTS;
+
+/** Per day, the highest count of each popularity part among that day's candidates. */
+export type DayMaxima = ReadonlyMap<string, Readonly<Record<PopularityPart, number>>>;
 
 export interface RankOptions {
-  model: RankModel;
-  /** per day, the highest upvote count of that day; default: the maximum among the given candidates */
-  upvotesPerDay?: ReadonlyMap<string, number>;
+  /** null: no editions to learn from yet, similarity is 0 for every candidate */
+  model: RankModel | null;
+  /** per day, the highest counts; default: the maxima among the given candidates */
+  dayMaxima?: DayMaxima;
   weights?: Partial<RankWeights>;
+  /** the last day of the week being ranked (YYYY-MM-DD): papers published long before it lose recency */
+  weekEnd?: string;
+  /** per topic slug, the share of the digest's past entries that carry it */
+  topicShare?: ReadonlyMap<string, number>;
 }
 
-export type Ranked<T> = T & {
-  rank: number;
-  score: number;
-  /** the classifier's logit on title + abstract */
+export interface Signals {
+  /** the classifier's logit on title + abstract: how much the text looks like the editors' past picks */
   similarity: number;
-  /** log1p(upvotes) / log1p(the day's highest upvotes), 0 without upvotes */
+  /** in [0, 1]: log-scaled upvotes, comments and stars, each against the day's highest */
   popularity: number;
-  /** each signal's share of the score: weight × signal; they sum to `score` */
-  contributions: { similarity: number; popularity: number };
-};
+  /** in [0, 1]: 1 within a week of the week's end, then decaying with a 30-day scale */
+  recency: number;
+  /** in [0, 1]: the largest share of past entries among the candidate's topics */
+  topicFit: number;
+}
 
-/** The highest upvote count per day among the candidates. */
-export function maxUpvotesPerDay(candidates: ReadonlyArray<Pick<RankInput, 'day' | 'upvotes'>>): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const c of candidates) m.set(c.day, Math.max(m.get(c.day) ?? 0, c.upvotes ?? 0));
+export type Ranked<T> = T &
+  Signals & {
+    rank: number;
+    score: number;
+    /** each signal's share of the score: weight × signal; they sum to `score` */
+    contributions: Signals;
+  };
+
+/** The highest upvote, comment and star counts per day among the candidates. */
+export function dayMaxima(candidates: ReadonlyArray<Pick<RankInput, 'day' | 'upvotes' | 'comments' | 'githubStars'>>): Map<string, Record<PopularityPart, number>> {
+  const m = new Map<string, Record<PopularityPart, number>>();
+  for (const c of candidates) {
+    const had = m.get(c.day) ?? { upvotes: 0, comments: 0, githubStars: 0 };
+    m.set(c.day, { upvotes: Math.max(had.upvotes, c.upvotes ?? 0), comments: Math.max(had.comments, c.comments ?? 0), githubStars: Math.max(had.githubStars, c.githubStars ?? 0) });
+  }
   return m;
+}
+
+/** Popularity in [0, 1]; parts the day has no counts for (a source without comments) are left out of the mean. */
+export function popularityOf(c: Pick<RankInput, 'upvotes' | 'comments' | 'githubStars'>, max: Readonly<Record<PopularityPart, number>> | undefined): number {
+  if (!max) return 0;
+  let sum = 0;
+  let weight = 0;
+  for (const part of Object.keys(POPULARITY_PARTS) as PopularityPart[]) {
+    if (!(max[part] > 0)) continue;
+    weight += POPULARITY_PARTS[part];
+    sum += POPULARITY_PARTS[part] * (Math.log1p(c[part] ?? 0) / Math.log1p(max[part]));
+  }
+  return weight > 0 ? sum / weight : 0;
+}
+
+const DAY_MS = 86_400_000;
+/** Recency in [0, 1]: 1 for a paper published up to 7 days before the week's end, then exp(−extra days / 30). */
+export function recencyOf(c: Pick<RankInput, 'publishedAt' | 'day'>, weekEnd: string | undefined): number {
+  if (!weekEnd) return 1;
+  const published = Date.parse(c.publishedAt ?? `${c.day}T00:00:00Z`);
+  if (!Number.isFinite(published)) return 1;
+  const age = (Date.parse(`${weekEnd}T23:59:59Z`) - published) / DAY_MS;
+  return age <= 7 ? 1 : Math.exp(-(age - 7) / 30);
+}
+
+/** Topic fit in [0, 1]: the largest share of the digest's past entries among the candidate's topics. */
+export function topicFitOf(c: Pick<RankInput, 'topics'>, share: ReadonlyMap<string, number> | undefined): number {
+  if (!share || !c.topics?.length) return 0;
+  return Math.max(0, ...c.topics.map((t) => share.get(t) ?? 0));
 }
 
 const tieKey = (c: Pick<RankInput, 'arxivId' | 'url'>) => c.arxivId ?? `~${c.url}`;
@@ -229,14 +314,22 @@ export function compareTie(a: Pick<RankInput, 'arxivId' | 'url'>, b: Pick<RankIn
 /** The candidates, best first, each with its score and the contribution of each signal. */
 export function rankCandidates<T extends RankInput>(candidates: readonly T[], opts: RankOptions): Array<Ranked<T>> {
   const weights = { ...DEFAULT_RANK_WEIGHTS, ...opts.weights };
-  const perDay = opts.upvotesPerDay ?? maxUpvotesPerDay(candidates);
+  const maxima = opts.dayMaxima ?? dayMaxima(candidates);
   const scored = candidates.map((c) => {
-    const v = tfidf(opts.model.tfidf, tokenize(`${c.title}\n${c.abstract ?? ''}`));
-    const similarity = logit(opts.model.classifier, v);
-    const max = perDay.get(c.day) ?? 0;
-    const popularity = max > 0 && c.upvotes ? Math.log1p(c.upvotes) / Math.log1p(max) : 0;
-    const contributions = { similarity: weights.similarity * similarity, popularity: weights.popularity * popularity };
-    return { ...c, rank: 0, score: contributions.similarity + contributions.popularity, similarity, popularity, contributions };
+    const signals: Signals = {
+      similarity: opts.model ? logit(opts.model.classifier, tfidf(opts.model.tfidf, tokenize(`${c.title}\n${c.abstract ?? ''}`))) : 0,
+      popularity: popularityOf(c, maxima.get(c.day)),
+      recency: recencyOf(c, opts.weekEnd),
+      topicFit: topicFitOf(c, opts.topicShare),
+    };
+    const contributions: Signals = {
+      similarity: weights.similarity * signals.similarity,
+      popularity: weights.popularity * signals.popularity,
+      recency: weights.recency * signals.recency,
+      topicFit: weights.topicFit * signals.topicFit,
+    };
+    const score = contributions.similarity + contributions.popularity + contributions.recency + contributions.topicFit;
+    return { ...c, ...signals, rank: 0, score, contributions };
   });
   scored.sort((a, b) => b.score - a.score || compareTie(a, b));
   scored.forEach((s, i) => (s.rank = i + 1));
