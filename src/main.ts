@@ -9,6 +9,8 @@ import type { Store } from './ports.js';
 import { loadTaxonomy } from './config/topics.js';
 import type { Topic } from './domain/topics.js';
 import { createArxivClient } from './sources/arxiv/client.js';
+import { createArxivListing } from './sources/arxiv/listing.js';
+import { createHfDailyClient } from './sources/hf-daily/client.js';
 import { createFetcher } from './sources/fetch-input.js';
 import { openStore } from './store/open.js';
 import { createEmlMailer } from './channels/email/eml.js';
@@ -35,6 +37,10 @@ export function makeDeps(config: Config, io: Io, interrupt?: AbortSignal, env: R
     fetcher: createFetcher({ timeoutMs: config.httpTimeoutMs }),
     arxiv: (onProgress) =>
       createArxivClient({ baseUrl: config.arxivUrl, minIntervalMs: config.arxivIntervalMs, maxRetries: config.arxivRetries, timeoutMs: config.httpTimeoutMs, onProgress }),
+    candidateSources: () => ({
+      hf: createHfDailyClient({ baseUrl: config.hfUrl, maxRetries: config.arxivRetries, timeoutMs: config.httpTimeoutMs }),
+      arxiv: createArxivListing({ baseUrl: config.arxivUrl, minIntervalMs: config.arxivIntervalMs, maxRetries: config.arxivRetries, timeoutMs: config.httpTimeoutMs }),
+    }),
     llm: () => {
       if (!config.llmModel || (config.llmProvider === 'openai-compatible' && !config.llmUrl)) {
         throw new PaperboyError(

@@ -1,4 +1,6 @@
 // What a command needs; src/main.ts builds the real ones, tests may build their own.
+import type { HfDailyClient } from '../sources/hf-daily/client.js';
+import type { ArxivListing } from '../sources/arxiv/listing.js';
 import type { Config } from '../config/options.js';
 import type { Topic } from '../domain/topics.js';
 import type { Fetcher, Forum, Llm, Mailer, Store } from '../ports.js';
@@ -25,6 +27,8 @@ export interface Deps {
   store(): Promise<Store>;
   fetcher: Fetcher;
   arxiv(onProgress: (done: number, total: number) => void): ArxivSource;
+  /** the live candidate sources: Hugging Face daily papers and arXiv listings */
+  candidateSources(): { hf: HfDailyClient; arxiv: ArxivListing };
   /** the configured LLM; throws LLM_NOT_CONFIGURED saying how to configure one */
   llm(): Llm;
   /** the topic taxonomy (PAPERBOY_TOPICS_FILE or the default); throws CONFIG_INVALID naming what is wrong */

@@ -9,6 +9,7 @@ import { publishCommand } from './publish.js';
 import { serveCommand } from './serve.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
+import { candidatesFetchCommand, candidatesImportCommand, candidatesRankCommand, candidatesTrainCommand, editionNewCommand } from './candidates.js';
 import { overviewCommand, topicsListCommand, topicsTagCommand, trendsCommand } from './topics.js';
 import { sendCommand, subscribersCountCommand, subscribersDeleteCommand, subscribersExportCommand, subscribersImportCommand, workerCommand } from './mail.js';
 import { editorAddCommand, editorDisableCommand, editorListCommand, editorPasswordCommand } from './editor.js';
@@ -191,6 +192,44 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
     .option('--force', 'tag again papers whose texts have not changed')
     .option('--json', 'print the result as JSON')
     .action(act((d, o: { week?: string; all?: boolean; llm?: boolean; force?: boolean; json?: boolean }) => topicsTagCommand(d, o)));
+
+  const cand = program.command('candidates').description("papers proposed for a week by Hugging Face daily papers and arXiv listings, ranked the way this digest's editors pick");
+  cand
+    .command('fetch')
+    .description('fetch the candidates listed from --from to --to (Hugging Face daily papers by day; arXiv listings of PAPERBOY_CANDIDATE_CATEGORIES)')
+    .option('--from <date>', 'first day (YYYY-MM-DD)')
+    .option('--to <date>', 'last day (YYYY-MM-DD); default --from')
+    .option('--source <list>', 'comma-separated: hf, arxiv', 'hf,arxiv')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, o: { from?: string; to?: string; source?: string; json?: boolean }) => candidatesFetchCommand(d, o)));
+  cand
+    .command('import')
+    .description('import candidate files: Hugging Face API answers (YYYY-MM-DD.json), daily-papers Markdown (YYYY-MM-DD.md), monthly keyword listings (JSON), papers_list.csv; or a folder of them')
+    .argument('<file-or-dir>', 'a candidate file or a folder of them')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, target: string, o: { json?: boolean }) => candidatesImportCommand(d, target, o)));
+  cand
+    .command('rank')
+    .description("score the week's candidates: similarity to past picks, popularity per day, topic fit, recency; each with its contribution")
+    .option('--week <date>', 'the first day of the week (YYYY-MM-DD)')
+    .option('--top <n>', 'how many to show', '20')
+    .option('--json', 'print the ranking as JSON')
+    .action(act((d, o: { week?: string; top?: string; json?: boolean }) => candidatesRankCommand(d, o)));
+  cand
+    .command('train')
+    .description("learn the editors' taste: TF-IDF over titles and intros/abstracts with a logistic classifier, picked papers against passed-over candidates")
+    .option('--json', 'print the result as JSON')
+    .action(act((d, o: { json?: boolean }) => candidatesTrainCommand(d, o)));
+
+  const edition = program.command('edition').description('build an edition without an upstream list');
+  edition
+    .command('new')
+    .description("create the week's edition from the ranked candidates (then enrich, draft intros from abstracts, and edit it in the desk)")
+    .option('--week <date>', 'the first day of the week (YYYY-MM-DD)')
+    .option('--from-candidates', 'take the top of the ranking')
+    .option('--top <n>', 'how many entries', '10')
+    .option('--json', 'print the result as JSON')
+    .action(act((d, o: { week?: string; fromCandidates?: boolean; top?: string; json?: boolean }) => editionNewCommand(d, o)));
 
   program
     .command('trends')
