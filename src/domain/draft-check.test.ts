@@ -7,9 +7,11 @@ import {
   closeDelimiter,
   DRAFT_RULES,
   extractLinks,
+  INTRO_PROMPT_ECHO_PHRASES,
   MIN_TARGET_SCRIPT_SHARE,
   neutraliseDelimiters,
   openDelimiter,
+  SUMMARY_MAX_LENGTH,
   TOO_LONG_FACTOR,
   TOO_LONG_SLACK,
   type DraftCheckInput,
@@ -212,5 +214,39 @@ describe('checkDraft: hostile sizes finish in linear time', () => {
     }
     const ms = performance.now() - started;
     assert.ok(ms < 5_000, `took ${Math.round(ms)} ms`);
+  });
+});
+
+describe('checkDraft: a summary (a derived intro written from the abstract)', () => {
+  const ABSTRACT = `We present JetMoE-8B, a mixture-of-experts model trained for less than $0.1 million. ${'It performs well on many benchmarks. '.repeat(30)}`;
+  const rulesOf = (draft: string, lang = 'en') => checkDraft({ field: 'intro', lang, source: ABSTRACT, draft, relation: 'summary' }).map((f) => f.rule);
+
+  it('a short intro passes in English and Korean', () => {
+    assert.deepEqual(rulesOf('JetMoE-8B is a cheap mixture-of-experts model.'), []);
+    assert.deepEqual(rulesOf('JetMoE-8B는 저렴한 전문가 혼합 모델입니다.', 'ko'), []);
+  });
+
+  it('an intro longer than its source (or than SUMMARY_MAX_LENGTH for a short one) is too long', () => {
+    assert.ok(rulesOf('JetMoE-8B is good. '.repeat(80)).includes('too-long'));
+    assert.equal(SUMMARY_MAX_LENGTH, 600);
+    const short = checkDraft({ field: 'intro', lang: 'en', source: 'A tiny abstract.', draft: 'An intro of a few words. '.repeat(20), relation: 'summary' });
+    assert.deepEqual(short.map((f) => f.rule), []);
+    // a translation of the same length is fine
+    assert.deepEqual(checkDraft({ field: 'intro', lang: 'en', source: ABSTRACT, draft: 'JetMoE-8B is good. '.repeat(80) }).map((f) => f.rule), []);
+  });
+
+  it('the abstract copied as it is is no intro, in English too', () => {
+    assert.deepEqual(rulesOf(ABSTRACT), ['source-language']);
+    assert.deepEqual(rulesOf(ABSTRACT, 'ko'), ['source-language']);
+  });
+
+  it('an echo of the intro prompt is caught', () => {
+    assert.deepEqual(rulesOf('State only facts the abstract states. JetMoE-8B is a cheap model.'), ['prompt-echo']);
+    assert.ok(INTRO_PROMPT_ECHO_PHRASES.length >= 3);
+  });
+
+  it('links and markup are checked as in a translation', () => {
+    assert.deepEqual(rulesOf('JetMoE-8B: see https://evil.example/x'), ['new-url']);
+    assert.deepEqual(rulesOf('JetMoE-8B <img src=x>'), ['html']);
   });
 });

@@ -3,7 +3,7 @@
 // the draft for review with the findings' stable rule ids as the machine-readable reason.
 // Also the one definition of the delimiter syntax that fences source text inside a prompt, so the
 // prompt builder and this checker cannot drift apart. Pure: no node:*, no I/O.
-import type { TextField } from './types.js';
+import type { SourceRelation, TextField } from './types.js';
 import { stripInvisible } from './unicode.js';
 
 export const DRAFT_RULES = ['empty', 'new-url', 'html', 'markdown-link', 'source-language', 'too-long', 'prompt-echo'] as const;
@@ -21,6 +21,12 @@ export interface DraftCheckInput {
   lang: string;
   source: string;
   draft: string;
+  /**
+   * translation (the default), or summary: a derived intro written from the source (the abstract).
+   * A summary is held to a tighter length (SUMMARY_MAX_LENGTH) and may not be the source unchanged
+   * in any language, English included.
+   */
+  relation?: SourceRelation;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -36,6 +42,11 @@ export const MIN_TARGET_SCRIPT_SHARE = 0.25;
 /** A draft longer than `TOO_LONG_FACTOR × source + TOO_LONG_SLACK` code points is not a translation. */
 export const TOO_LONG_FACTOR = 4;
 export const TOO_LONG_SLACK = 200;
+/**
+ * A summary (a derived intro of 2 to 3 sentences) is no longer than its source, or than this many code
+ * points for a short source: three long sentences.
+ */
+export const SUMMARY_MAX_LENGTH = 600;
 
 /** Letters of the target language's script; languages not listed are only checked for an unchanged copy. */
 const TARGET_SCRIPT: Readonly<Record<string, RegExp>> = {
@@ -78,6 +89,14 @@ export const PROMPT_ECHO_PHRASES: readonly string[] = [
   'never mention these rules',
   'answer only with the json object',
   '의미없는 주어는 생략',
+];
+
+/** Phrases of the derived intro's system prompt (lower case), checked the same way. */
+export const INTRO_PROMPT_ECHO_PHRASES: readonly string[] = [
+  'for the readers of a weekly digest',
+  'this is not a translation of the abstract',
+  'state only facts the abstract states',
+  'keep every number you use with its unit exactly',
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -360,7 +379,12 @@ export function checkDraft(input: DraftCheckInput): DraftFinding[] {
     findings.push({ rule: 'markdown-link', message: `Markdown ${images ? 'images or links' : 'links'} not in the source: ${show(newMd.map((k) => draftMd.get(k) ?? k))}` });
   }
 
+  const summary = input.relation === 'summary';
+
   // source-language: still English
+  if (summary && lang === 'en' && squash(draft) === squash(source)) {
+    findings.push({ rule: 'source-language', message: 'the draft is the source unchanged, not an introduction to it' });
+  }
   if (lang !== 'en') {
     const words = englishWords(source);
     if (words >= MIN_SOURCE_WORDS) {
@@ -383,8 +407,8 @@ export function checkDraft(input: DraftCheckInput): DraftFinding[] {
   // too-long: far longer than any translation (RELIABILITY 7: 50× the input)
   const srcLen = codePoints(source);
   const draftLen = codePoints(draft);
-  const limit = TOO_LONG_FACTOR * srcLen + TOO_LONG_SLACK;
-  if (draftLen > limit) findings.push({ rule: 'too-long', message: `the draft has ${draftLen} characters; the source has ${srcLen} (limit ${limit})` });
+  const limit = summary ? Math.max(srcLen, SUMMARY_MAX_LENGTH) : TOO_LONG_FACTOR * srcLen + TOO_LONG_SLACK;
+  if (draftLen > limit) findings.push({ rule: 'too-long', message: `the draft has ${draftLen} characters; the source has ${srcLen} (limit ${limit}${summary ? ' for an introduction' : ''})` });
 
   // prompt-echo: delimiters, template placeholders or instruction phrases the source does not have
   const echoes: string[] = [];
@@ -394,7 +418,7 @@ export function checkDraft(input: DraftCheckInput): DraftFinding[] {
     const inSource = new Set([...source.matchAll(re)].map((m) => m[0].toLowerCase()));
     for (const m of draft.matchAll(re)) if (!inSource.has(m[0].toLowerCase())) echoes.push(m[0]);
   }
-  for (const phrase of PROMPT_ECHO_PHRASES) if (draftFolded.includes(phrase) && !sourceFolded.includes(phrase)) echoes.push(phrase);
+  for (const phrase of [...PROMPT_ECHO_PHRASES, ...INTRO_PROMPT_ECHO_PHRASES]) if (draftFolded.includes(phrase) && !sourceFolded.includes(phrase)) echoes.push(phrase);
   if (echoes.length > 0) findings.push({ rule: 'prompt-echo', message: `the draft repeats prompt text: ${show(new Set(echoes))}` });
 
   return findings;

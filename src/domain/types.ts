@@ -17,6 +17,14 @@ export type Origin = z.infer<typeof Origin>;
 export const TextStatus = z.enum(['draft', 'approved']);
 export type TextStatus = z.infer<typeof TextStatus>;
 
+/**
+ * How a text relates to the English source it is drafted from and checked against: `translation` says
+ * the same as the source in another language; `summary` is written from the source and says less (a
+ * derived intro, written from the paper's abstract), so what it leaves out is no fault, what it adds is.
+ */
+export const SourceRelation = z.enum(['translation', 'summary']);
+export type SourceRelation = z.infer<typeof SourceRelation>;
+
 export const OwnerKind = z.enum(['paper', 'entry', 'edition']);
 export type OwnerKind = z.infer<typeof OwnerKind>;
 

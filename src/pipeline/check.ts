@@ -1,12 +1,13 @@
 // Checking an edition: run the checker on every target-language text (drafts, imported and edited
-// alike) against its English source, and store the findings per text.
+// alike) against its English source, and store the findings per text. A derived intro (entry-fields.ts)
+// is checked against the paper's abstract as a summary of it, in every language, English included.
 import { createHash } from 'node:crypto';
 import { checkText, fingerprint } from '../domain/check/engine.js';
 import type { Finding } from '../domain/check/types.js';
 import { textKey } from '../domain/text-policy.js';
-import type { OwnerKind, Text, TextField } from '../domain/types.js';
+import type { OwnerKind, SourceRelation, Text, TextField } from '../domain/types.js';
 import type { EditionBundle, Store, StoredFinding, TextRef } from '../ports.js';
-import { ENTRY_FIELDS, fieldSource, textIndex } from './entry-fields.js';
+import { ENTRY_FIELDS, fieldSource, isSourceText, textIndex } from './entry-fields.js';
 import { overviewFindings, type OverviewContext } from '../domain/overview.js';
 import { DEFAULT_TOPICS, type Topic } from '../domain/topics.js';
 import { loadEditionFacts, type LoadedFacts } from './topics.js';
@@ -35,27 +36,33 @@ export interface CheckTarget {
   ref: TextRef;
   text: Text;
   source: string;
+  /** how the text relates to `source`: a translation, or a summary (a derived intro, whose source is the abstract) */
+  relation: SourceRelation;
   /** the entry position for messages; null for the edition's own texts */
   position: number | null;
 }
 
-/** Pure: the edition's target-language texts with their English sources, in reading order. */
+/**
+ * Pure: the edition's target-language texts with their English sources, in reading order. In English,
+ * only the texts drafted from another text (derived intros) and the overview: the rest are the sources.
+ */
 export function checkTargets(bundle: EditionBundle, lang: string): CheckTarget[] {
   const get = textIndex(bundle.texts);
   const out: CheckTarget[] = [];
   const seen = new Set<string>();
-  const add = (ownerKind: OwnerKind, ownerId: string, field: TextField, source: string | null, position: number | null) => {
+  const add = (ownerKind: OwnerKind, ownerId: string, field: TextField, source: string | null, relation: SourceRelation, position: number | null) => {
     const t = get(ownerKind, ownerId, field, lang);
     const key = textKey({ ownerKind, ownerId, field, lang });
     if (!t || seen.has(key)) return;
     seen.add(key);
-    out.push({ ref: { ownerKind, ownerId, field, lang }, text: t, source: source ?? '', position });
+    out.push({ ref: { ownerKind, ownerId, field, lang }, text: t, source: source ?? '', relation, position });
   };
-  add('edition', String(bundle.edition.id), 'overview', null, null);
+  add('edition', String(bundle.edition.id), 'overview', null, 'translation', null);
   for (const e of [...bundle.entries].sort((a, b) => a.position - b.position)) {
     for (const field of ENTRY_FIELDS) {
       const s = fieldSource(get, e, field);
-      add(s.ownerKind, s.ownerId, field, s.source, e.position);
+      if (isSourceText(s, lang)) continue;
+      add(s.ownerKind, s.ownerId, field, s.source, s.derivedFrom ? 'summary' : 'translation', e.position);
     }
   }
   return out;
@@ -93,7 +100,7 @@ export async function checkEdition(store: Store, editionId: number, lang: string
     grounded = overviewContext(await loadEditionFacts(store, editionId, { topics, now }), topics, lang);
   }
   const results = targets.map((t) => {
-    const findings = checkText({ lang, source: t.source, draft: t.text.body, field: t.ref.field, glossary });
+    const findings = checkText({ lang, source: t.source, draft: t.text.body, field: t.ref.field, glossary, relation: t.relation });
     if (t === overview && grounded) findings.push(...overviewFindings(t.text.body, grounded));
     return { t, findings };
   });

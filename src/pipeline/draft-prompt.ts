@@ -1,6 +1,7 @@
 // Builds the draft prompt for ONE paper entry (its fields' English sources and the glossary terms
 // that apply), the zod schema its answer must match, and a token estimate for the budget and
-// context-window checks. Pure apart from reading the prompt files once (src/llm/prompts).
+// context-window checks; and the same for a derived intro (an entry's editorial intro written from its
+// paper's English abstract, task `introduce`). Pure apart from reading the prompt files once (src/llm/prompts).
 import { countTokens } from 'gpt-tokenizer';
 import { z } from 'zod';
 import { closeDelimiter, neutraliseDelimiters, openDelimiter } from '../domain/draft-check.js';
@@ -8,7 +9,14 @@ import type { GlossaryTerm } from '../domain/glossary.js';
 import { TEXT_FIELDS, type TextField } from '../domain/types.js';
 import { cleanText } from '../domain/unicode.js';
 import { invalidInput } from '../errors.js';
-import { draftPromptTemplates, fillTemplate, type PromptTemplates } from '../llm/prompts/index.js';
+import { draftPromptTemplates, fillTemplate, introPromptTemplates, type PromptTemplates } from '../llm/prompts/index.js';
+
+/**
+ * What a draft call asks of the model: `translate` the fields' English texts, or `introduce` a paper:
+ * write an entry's editorial intro from the paper's English abstract (a derived intro, see entry-fields.ts).
+ */
+export const DRAFT_TASKS = ['translate', 'introduce'] as const;
+export type DraftTask = (typeof DRAFT_TASKS)[number];
 
 export interface DraftSource {
   field: TextField;
@@ -157,4 +165,56 @@ export function estimateCall(input: DraftPromptInput, templates: PromptTemplates
   const envelope = estimateTokens(JSON.stringify(Object.fromEntries(schemaFields.map((f) => [f, '']))));
   const outputTokens = Math.ceil(sourceTokens * outputFactor(input.language)) + envelope;
   return { inputTokens, outputTokens };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The derived intro (task `introduce`)
+
+export interface IntroPromptInput {
+  /** the language of the intro, English included: `ko`, `en` */
+  language: string;
+  /** the paper's English abstract, untrusted */
+  abstract: string;
+  /** the terms that apply to the abstract; only those of `language` are used */
+  glossary: GlossaryTerm[];
+}
+
+/** The answer's one key: the intro. */
+export const INTRO_SCHEMA_FIELDS: readonly string[] = ['intro'];
+
+/**
+ * The system prompt and the user prompt that ask for an entry's editorial intro, 2 to 3 sentences in
+ * `language`, from the paper's abstract, which goes between `<<<SOURCE:abstract>>>` and
+ * `<<<END:abstract>>>`, cleaned and neutralised like every source. The answer has the key `intro`.
+ * Throws INPUT_INVALID for an empty abstract or a bad language code.
+ */
+export function buildIntroPrompt(input: IntroPromptInput, templates: PromptTemplates = introPromptTemplates()): DraftPrompt {
+  const language = languageName(input.language);
+  const text = promptText(input.abstract);
+  if (text === '') throw invalidInput('an intro prompt needs the abstract it is written from');
+  const glossary = glossaryLines(input.language, input.glossary);
+  const system = fillTemplate(templates.system, { language });
+  const prompt = fillTemplate(templates.user, {
+    glossary: glossary.length > 0 ? `Glossary (English → target (rule)):\n${glossary.join('\n')}\n\n` : '',
+    sources: `${openDelimiter('abstract')}\n${text}\n${closeDelimiter('abstract')}`,
+  });
+  return { system, prompt, schemaFields: [...INTRO_SCHEMA_FIELDS] };
+}
+
+/** The English tokens of an intro of 2 to 3 sentences, at most; a shorter abstract gives a shorter intro. */
+export const INTRO_TOKENS = 160;
+
+/** What one derived-intro call will cost, as estimateCall does for a translation. */
+export function estimateIntroCall(input: IntroPromptInput, templates: PromptTemplates = introPromptTemplates()): CallEstimate {
+  const { system, prompt, schemaFields } = buildIntroPrompt(input, templates);
+  const jsonSchema = JSON.stringify({
+    type: 'object',
+    properties: Object.fromEntries(schemaFields.map((f) => [f, { type: 'string', minLength: 1 }])),
+    required: schemaFields,
+    additionalProperties: false,
+  });
+  const inputTokens = estimateTokens(system) + estimateTokens(prompt) + estimateTokens(jsonSchema) + 2 * MESSAGE_OVERHEAD + REQUEST_OVERHEAD;
+  const introTokens = Math.min(estimateTokens(promptText(input.abstract)), INTRO_TOKENS);
+  const envelope = estimateTokens(JSON.stringify(Object.fromEntries(schemaFields.map((f) => [f, '']))));
+  return { inputTokens, outputTokens: Math.ceil(introTokens * outputFactor(input.language)) + envelope };
 }

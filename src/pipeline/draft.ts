@@ -1,5 +1,7 @@
 // Drafting: plan (pure) which target-language texts of an edition need an LLM draft, then run the calls
 // with a concurrency limit, a token budget and a cache, storing each finished entry as it arrives.
+// Two tasks: `translate` a field's English text, and `introduce`: write the intro of an entry that has
+// no English intro from its paper's English abstract (a derived intro), in English too.
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { checkDraft } from '../domain/draft-check.js';
@@ -8,10 +10,10 @@ import { compileGlossary, glossaryVersion } from '../domain/glossary-match.js';
 import { textKey } from '../domain/text-policy.js';
 import type { Entry, OwnerKind, TextInput } from '../domain/types.js';
 import { LlmAnswerError, PaperboyError } from '../errors.js';
-import { DRAFT_PROMPT_VERSION } from '../llm/prompts/index.js';
+import { DRAFT_PROMPT_VERSION, INTRO_PROMPT_VERSION } from '../llm/prompts/index.js';
 import type { EditionBundle, Llm, LlmCallRecord, Store } from '../ports.js';
-import { buildDraftPrompt, draftSchema, estimateCall } from './draft-prompt.js';
-import { fieldSource, textIndex } from './entry-fields.js';
+import { buildDraftPrompt, buildIntroPrompt, DRAFT_TASKS, draftSchema, estimateCall, estimateIntroCall, type CallEstimate, type DraftPrompt, type DraftTask } from './draft-prompt.js';
+import { fieldSource, isSourceText, textIndex } from './entry-fields.js';
 
 export const DRAFT_FIELDS = ['title', 'intro', 'abstract'] as const;
 export type DraftField = (typeof DRAFT_FIELDS)[number];
@@ -22,10 +24,15 @@ export interface DraftItem {
   ownerId: string;
   source: string;
   sourceHash: string;
+  /** translate `source`, the field's English text; or introduce: `source` is the paper's abstract */
+  task: DraftTask;
 }
 
+/** One call: the items of one entry and one task, with that task's prompt version. */
 export interface DraftJob {
   entry: Entry;
+  task: DraftTask;
+  promptVersion: string;
   items: DraftItem[];
   terms: GlossaryTerm[];
   glossaryVersion: string;
@@ -40,19 +47,42 @@ export interface DraftPlan {
 export interface ModelIdentity {
   provider: string;
   model: string;
+  /** the translation prompt's version (DRAFT_PROMPT_VERSION) */
   promptVersion: string;
+  /** the derived intro's prompt version; INTRO_PROMPT_VERSION when not given */
+  introPromptVersion?: string;
+}
+
+/** The prompt version a task's drafts are made (and cached, and stored) with. */
+export function promptVersionFor(task: DraftTask, who: ModelIdentity): string {
+  return task === 'introduce' ? (who.introPromptVersion ?? INTRO_PROMPT_VERSION) : who.promptVersion;
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 32);
 
-function cacheKeyOf(lang: string, who: ModelIdentity, gv: string, items: DraftItem[]): string {
-  return hash(JSON.stringify([lang, who.provider, who.model, who.promptVersion, gv, items.map((i) => [i.field, i.sourceHash])]));
+function cacheKeyOf(lang: string, who: ModelIdentity, task: DraftTask, gv: string, items: DraftItem[]): string {
+  const key = [lang, who.provider, who.model, promptVersionFor(task, who), gv, items.map((i) => [i.field, i.sourceHash])];
+  // a translation's key is as it always was, so answers already paid for stay found; other tasks add theirs
+  return hash(JSON.stringify(task === 'translate' ? key : [...key, task]));
+}
+
+/** The prompt of a job's call. An `introduce` job has one item, the intro, whose source is the abstract. */
+function promptOf(task: DraftTask, lang: string, items: DraftItem[], terms: GlossaryTerm[]): DraftPrompt {
+  if (task === 'introduce') return buildIntroPrompt({ language: lang, abstract: items[0]!.source, glossary: terms });
+  return buildDraftPrompt({ language: lang, fields: items.map((i) => ({ field: i.field, source: i.source })), glossary: terms });
+}
+
+function estimateOf(task: DraftTask, lang: string, items: DraftItem[], terms: GlossaryTerm[]): CallEstimate {
+  if (task === 'introduce') return estimateIntroCall({ language: lang, abstract: items[0]!.source, glossary: terms });
+  return estimateCall({ language: lang, fields: items.map((i) => ({ field: i.field, source: i.source })), glossary: terms });
 }
 
 /**
  * Pure: the calls needed to draft `fields` of every entry in `lang`. A field is left alone when an
  * editor wrote or approved its text, when its draft is up to date (same source, model, prompt and
- * glossary), or, unless `force`, when it holds an imported text.
+ * glossary), or, unless `force`, when it holds an imported text. In English only derived intros are
+ * drafted: every other English text is a source. An entry's translations are one call, its derived
+ * intro another (its own prompt).
  */
 export function planDraft(bundle: EditionBundle, opts: { lang: string; fields: DraftField[]; force: boolean; who: ModelIdentity; glossary: GlossaryTerm[] }): DraftPlan {
   const get = textIndex(bundle.texts);
@@ -61,9 +91,10 @@ export function planDraft(bundle: EditionBundle, opts: { lang: string; fields: D
   const jobs: DraftJob[] = [];
   const claimed = new Set<string>(); // a paper twice in one edition is drafted once
   for (const e of [...bundle.entries].sort((a, b) => a.position - b.position)) {
-    const wanted: Array<Omit<DraftItem, 'sourceHash'> & { source: string }> = [];
+    const wanted: Array<Omit<DraftItem, 'sourceHash'>> = [];
     for (const field of opts.fields) {
       const s = fieldSource(get, e, field);
+      if (isSourceText(s, opts.lang)) continue; // English is the source, not drafted
       if (!s.source || !s.source.trim()) {
         counts.noSource++;
         continue;
@@ -71,31 +102,36 @@ export function planDraft(bundle: EditionBundle, opts: { lang: string; fields: D
       const key = textKey({ ownerKind: s.ownerKind, ownerId: s.ownerId, field, lang: opts.lang });
       if (claimed.has(key)) continue;
       claimed.add(key);
-      wanted.push({ field, ownerKind: s.ownerKind, ownerId: s.ownerId, source: s.source });
+      wanted.push({ field, ownerKind: s.ownerKind, ownerId: s.ownerId, source: s.source, task: s.derivedFrom ? 'introduce' : 'translate' });
     }
-    if (!wanted.length) continue;
-    const terms = matcher.find(wanted.map((w) => w.source).join('\n'));
-    const gv = glossaryVersion(terms);
-    const items: DraftItem[] = [];
-    for (const w of wanted) {
-      const sourceHash = hash(w.source);
-      const t = get(w.ownerKind, w.ownerId, w.field, opts.lang);
-      if (t && (t.origin === 'human' || t.status === 'approved')) {
-        counts.kept++;
-        continue;
+    for (const task of DRAFT_TASKS) {
+      const group = wanted.filter((w) => w.task === task);
+      if (!group.length) continue;
+      const terms = matcher.find(group.map((w) => w.source).join('\n'));
+      const gv = glossaryVersion(terms);
+      const promptVersion = promptVersionFor(task, opts.who);
+      const items: DraftItem[] = [];
+      for (const w of group) {
+        const sourceHash = hash(w.source);
+        const t = get(w.ownerKind, w.ownerId, w.field, opts.lang);
+        if (t && (t.origin === 'human' || t.status === 'approved')) {
+          counts.kept++;
+          continue;
+        }
+        // a derived intro's source is the abstract: a changed abstract makes it stale
+        const fresh = t?.origin === 'llm' && t.model === opts.who.model && t.promptVersion === promptVersion && t.draft?.sourceHash === sourceHash && t.draft?.glossaryVersion === gv && t.draft?.provider === opts.who.provider;
+        if (fresh && !opts.force) {
+          counts.upToDate++;
+          continue;
+        }
+        if (t?.origin === 'imported' && !opts.force) {
+          counts.imported++;
+          continue;
+        }
+        items.push({ ...w, sourceHash });
       }
-      const fresh = t?.origin === 'llm' && t.model === opts.who.model && t.promptVersion === opts.who.promptVersion && t.draft?.sourceHash === sourceHash && t.draft?.glossaryVersion === gv && t.draft?.provider === opts.who.provider;
-      if (fresh && !opts.force) {
-        counts.upToDate++;
-        continue;
-      }
-      if (t?.origin === 'imported' && !opts.force) {
-        counts.imported++;
-        continue;
-      }
-      items.push({ ...w, sourceHash });
+      if (items.length) jobs.push({ entry: e, task, promptVersion, items, terms, glossaryVersion: gv, cacheKey: cacheKeyOf(opts.lang, opts.who, task, gv, items) });
     }
-    if (items.length) jobs.push({ entry: e, items, terms, glossaryVersion: gv, cacheKey: cacheKeyOf(opts.lang, opts.who, gv, items) });
   }
   return { jobs, counts };
 }
@@ -103,7 +139,7 @@ export function planDraft(bundle: EditionBundle, opts: { lang: string; fields: D
 /** Splits a job whose prompt and answer would not fit the context window into one call per field. */
 export function fitToContext(job: DraftJob, lang: string, who: ModelIdentity, contextTokens: number): { jobs: DraftJob[]; tooLong: DraftItem[] } {
   const size = (items: DraftItem[]) => {
-    const e = estimateCall({ language: lang, fields: items.map((i) => ({ field: i.field, source: i.source })), glossary: job.terms });
+    const e = estimateOf(job.task, lang, items, job.terms);
     return e.inputTokens + e.outputTokens;
   };
   if (size(job.items) <= contextTokens) return { jobs: [job], tooLong: [] };
@@ -111,7 +147,7 @@ export function fitToContext(job: DraftJob, lang: string, who: ModelIdentity, co
   const tooLong: DraftItem[] = [];
   for (const item of job.items) {
     if (size([item]) > contextTokens) tooLong.push(item);
-    else jobs.push({ ...job, items: [item], cacheKey: cacheKeyOf(lang, who, job.glossaryVersion, [item]) });
+    else jobs.push({ ...job, items: [item], cacheKey: cacheKeyOf(lang, who, job.task, job.glossaryVersion, [item]) });
   }
   return { jobs, tooLong };
 }
@@ -128,7 +164,10 @@ export interface DraftResult {
   lang: string;
   provider: string;
   model: string;
+  /** the translations' prompt version */
   promptVersion: string;
+  /** the derived intros' prompt version */
+  introPromptVersion: string;
   entries: number;
   /** fields that needed a draft at the start of this run */
   wanted: number;
@@ -164,7 +203,7 @@ export interface DraftRun {
 
 export async function draftEdition(store: Store, llm: Llm, editionId: number, run: DraftRun): Promise<DraftResult> {
   const bundle = await store.getEditionBundle(editionId);
-  const who: ModelIdentity = { provider: llm.provider, model: llm.model, promptVersion: DRAFT_PROMPT_VERSION };
+  const who: ModelIdentity = { provider: llm.provider, model: llm.model, promptVersion: DRAFT_PROMPT_VERSION, introPromptVersion: INTRO_PROMPT_VERSION };
   const glossary = await store.listGlossary(run.lang);
   const plan = planDraft(bundle, { lang: run.lang, fields: run.fields, force: run.force, who, glossary });
   const previous = await store.llmCalls(editionId, run.lang);
@@ -175,6 +214,7 @@ export async function draftEdition(store: Store, llm: Llm, editionId: number, ru
     provider: who.provider,
     model: who.model,
     promptVersion: who.promptVersion,
+    introPromptVersion: promptVersionFor('introduce', who),
     entries: bundle.entries.length,
     wanted: plan.jobs.reduce((n, j) => n + j.items.length, 0),
     drafted: 0,
@@ -209,7 +249,7 @@ export async function draftEdition(store: Store, llm: Llm, editionId: number, ru
     const rejected: Array<{ item: DraftItem; why: string }> = [];
     for (const item of job.items) {
       const draft = answer[item.field] ?? '';
-      const findings = checkDraft({ field: item.field, lang: run.lang, source: item.source, draft });
+      const findings = checkDraft({ field: item.field, lang: run.lang, source: item.source, draft, relation: item.task === 'introduce' ? 'summary' : 'translation' });
       if (findings.length) rejected.push({ item, why: findings.map((f) => `${f.rule}: ${f.message}`).join('; ') });
       else good.push(item);
     }
@@ -228,7 +268,7 @@ export async function draftEdition(store: Store, llm: Llm, editionId: number, ru
           body: answer[item.field]!,
           origin: 'llm',
           model: who.model,
-          promptVersion: who.promptVersion,
+          promptVersion: job.promptVersion,
           status: 'draft',
           draft: {
             provider: who.provider,
@@ -251,15 +291,15 @@ export async function draftEdition(store: Store, llm: Llm, editionId: number, ru
   const runJob = async (job: DraftJob) => {
     if (fatal || run.signal?.aborted) return;
     const fields = job.items.map((i) => i.field);
-    const base = { editionId, entryId: job.entry.id, lang: run.lang, fields, cacheKey: job.cacheKey, provider: who.provider, model: who.model, promptVersion: who.promptVersion, glossaryVersion: job.glossaryVersion };
+    const base = { editionId, entryId: job.entry.id, lang: run.lang, fields, cacheKey: job.cacheKey, provider: who.provider, model: who.model, promptVersion: job.promptVersion, glossaryVersion: job.glossaryVersion };
     // --force asks the model again; otherwise an answer already paid for is reused
     const cached = run.force ? null : await store.findCachedCall(job.cacheKey);
     if (cached?.result) {
       await store1(job, cached.result, { ...base, tokensIn: cached.tokensIn, tokensOut: cached.tokensOut, tokensEstimated: cached.tokensEstimated, costUsd: cached.costUsd, startedAt: cached.startedAt, durationMs: cached.durationMs }, { id: cached.id });
       return;
     }
-    const prompt = buildDraftPrompt({ language: run.lang, fields: job.items.map((i) => ({ field: i.field, source: i.source })), glossary: job.terms });
-    const est = estimateCall({ language: run.lang, fields: job.items.map((i) => ({ field: i.field, source: i.source })), glossary: job.terms });
+    const prompt = promptOf(job.task, run.lang, job.items, job.terms);
+    const est = estimateOf(job.task, run.lang, job.items, job.terms);
     const need = est.inputTokens + est.outputTokens;
     if (run.maxTokensPerEdition !== undefined && spentBefore + result.tokensIn + result.tokensOut + reserved + need > run.maxTokensPerEdition) {
       result.budget.stopped = true;

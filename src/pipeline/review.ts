@@ -91,9 +91,10 @@ async function targetOf(store: Store, editionId: number, ref: TextRef): Promise<
 }
 
 /** Checks one text against its English source and stores the findings; returns them. */
-export async function recheckText(store: Store, target: Pick<CheckTarget, 'ref' | 'source'>, body: string, now: () => Date, editionId?: number, topics: readonly Topic[] = DEFAULT_TOPICS): Promise<StoredFinding[]> {
+export async function recheckText(store: Store, target: Pick<CheckTarget, 'ref' | 'source'> & Partial<Pick<CheckTarget, 'relation'>>, body: string, now: () => Date, editionId?: number, topics: readonly Topic[] = DEFAULT_TOPICS): Promise<StoredFinding[]> {
   const glossary = await store.listGlossary(target.ref.lang);
-  const found = checkText({ lang: target.ref.lang, source: target.source, draft: body, field: target.ref.field, glossary });
+  // a derived intro is held to its abstract as a summary, as checkEdition does
+  const found = checkText({ lang: target.ref.lang, source: target.source, draft: body, field: target.ref.field, glossary, relation: target.relation ?? 'translation' });
   // an editor's overview is held to the facts like a drafted one
   if (editionId !== undefined && target.ref.ownerKind === 'edition' && target.ref.field === 'overview') {
     found.push(...overviewFindings(body, overviewContext(await loadEditionFacts(store, editionId, { topics, now }), topics, target.ref.lang)));

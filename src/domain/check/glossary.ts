@@ -9,6 +9,8 @@
 // Terms tied to a context (a table-of-contents label, a qualified sense; see contextBound) are not checked.
 // All findings are warnings: the sentence may have been rephrased so that the term is not needed. Terms
 // whose English is the same (several sources) are one requirement: any of their renderings satisfies it.
+// A summary (relation `summary`, a derived intro) is held to a term only where it uses the term: its
+// English or one of its renderings is in the draft.
 import { compileGlossary, type GlossaryMatcher } from '../glossary-match.js';
 import type { GlossaryTerm } from '../glossary.js';
 import type { Finding, Rule, Span } from './types.js';
@@ -107,6 +109,11 @@ function check(term: GlossaryTerm, shown: string, draft: string): Check {
   }
 }
 
+/** Whether a draft uses a term at all: its English, its target or an accepted rendering. */
+function mentions(term: GlossaryTerm, draft: string): boolean {
+  return englishPattern(term.en).test(draft) || [term.target, ...renderings(term)].some((r) => targetPattern(r).test(draft));
+}
+
 export const glossaryRule: Rule = (input) => {
   if (!input.glossary || input.glossary.length === 0) return [];
   const lang = primary(input.lang);
@@ -123,6 +130,7 @@ export const glossaryRule: Rule = (input) => {
 
   const findings: Finding[] = [];
   for (const group of groups.values()) {
+    if (input.relation === 'summary' && !group.some((t) => mentions(t, input.draft))) continue;
     const sourceSpan = spanOf(englishPattern(group[0]!.en), input.source);
     const shown = sourceSpan ? input.source.slice(sourceSpan[0], sourceSpan[1]) : group[0]!.en;
     const results = group.map((t) => check(t, shown, input.draft));

@@ -23,6 +23,8 @@
 //  * error: the name is in the draft, but elsewhere it is also spelt out in Hangul (`울트라인터랙트` next to
 //    ULTRAINTERACT): one finding per such word.
 //  * warning: a name in the draft that the source does not have (`MoD` added to a title).
+// A summary (relation `summary`, a derived intro) names only some of the source's names: a name it leaves
+// out is no finding; one it spells in Hangul, or adds, is.
 import { findLinks } from '../draft-check.js';
 import type { GlossaryTerm } from '../glossary.js';
 import type { Finding, Rule, Span } from './types.js';
@@ -405,7 +407,7 @@ export const namesRule: Rule = (input) => {
           sourceSpan: span,
           draftSpan: first.span,
         });
-      } else {
+      } else if (input.relation !== 'summary') {
         findings.push({ rule: 'names', severity: 'error', message: `${quote(name)} from the source is not in the draft`, sourceSpan: span, draftSpan: null });
       }
     } else {

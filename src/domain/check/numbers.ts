@@ -16,6 +16,8 @@
 // (`both` = `2개`) but never make a finding; a number word that only the draft has
 // (`두` for "both", `세` misread) makes one only when it pairs with a source number it replaced.
 // Digits always do.
+// A summary (relation `summary`, a derived intro) states only some of the source's values: a source value
+// missing from it is no finding, and every value of the draft must still be the source's.
 import type { CheckInput, Finding, Rule, Span } from './types.js';
 import { extractQuantities, type QuantityKind } from './quantities.js';
 
@@ -154,7 +156,7 @@ const quote = (it: Item) => `"${it.raw.replace(/\s+/g, ' ')}" (${showValue(it)})
 export const numbersRule: Rule = (input: CheckInput): Finding[] => {
   const src = items(input.source, 'en');
   const drf = items(input.draft, input.lang);
-  const missing = unmatched(src, drf);
+  const missing = input.relation === 'summary' ? [] : unmatched(src, drf);
   const extra = unmatched(drf, src);
 
   // pair a missing source value with an extra draft value: the draft changed it

@@ -18,7 +18,8 @@
 //  * the draft ends mid-sentence where the source ends a sentence — a warning;
 //  * a draft sentence with ≥ 6 English words and no letter of the target script (Hangul for ko) — a warning.
 // Languages without a calibration (all but ko) get no length checks; the untranslated-sentence check needs
-// the language's script (ko, ja, zh).
+// the language's script (ko, ja, zh). A summary (relation `summary`, a derived intro) is short by design: it
+// gets no length or sentence-by-sentence checks, only the last two.
 import { findLinks } from '../draft-check.js';
 import type { Finding, Rule, Span } from './types.js';
 
@@ -163,7 +164,7 @@ export const omissionRule: Rule = (input) => {
 
   const srcSentences = splitEnglish(source);
   const draftSentences = splitTarget(draft);
-  const bounds = LENGTH_BOUNDS[lang];
+  const bounds = input.relation === 'summary' ? undefined : LENGTH_BOUNDS[lang];
 
   if (bounds) {
     const srcLen = textLength(source);

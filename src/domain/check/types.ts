@@ -1,5 +1,6 @@
 // The checker's vocabulary: a finding says what may be wrong with a draft, where, and how badly.
 import type { GlossaryTerm } from '../glossary.js';
+import type { SourceRelation } from '../types.js';
 
 /** error: blocks publishing until an editor fixes the text or dismisses the finding; warning: shown only */
 export type Severity = 'error' | 'warning';
@@ -29,6 +30,12 @@ export interface CheckInput {
   field?: string;
   /** the glossary terms of the target language */
   glossary?: GlossaryTerm[];
+  /**
+   * translation (the default): the draft must carry everything of the source and add nothing;
+   * summary (a derived intro): the draft may leave things out, but every number, name, link and
+   * glossary term it has is held to the source as in a translation
+   */
+  relation?: SourceRelation;
 }
 
 /** A rule is a pure function: same input, same findings. */

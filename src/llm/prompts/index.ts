@@ -10,6 +10,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const DRAFT_PROMPT_VERSION = 'draft-v1';
+/**
+ * The derived intro's prompt (src/pipeline/draft-prompt.ts, buildIntroPrompt): an editorial intro
+ * written from the paper's English abstract, in English or a target language. Not a translation.
+ */
+export const INTRO_PROMPT_VERSION = 'intro-v1';
 /** The edition overview's prompt (src/pipeline/overview.ts): system, user, and the repair note of a second call. */
 export const OVERVIEW_PROMPT_VERSION = 'overview-v1';
 
@@ -47,6 +52,13 @@ let draftTemplates: PromptTemplates | null = null;
 /** The current draft prompt (DRAFT_PROMPT_VERSION), read from disk once. */
 export function draftPromptTemplates(): PromptTemplates {
   return (draftTemplates ??= loadPromptTemplates(DRAFT_PROMPT_VERSION));
+}
+
+let introTemplates: PromptTemplates | null = null;
+
+/** The current derived-intro prompt (INTRO_PROMPT_VERSION), read from disk once. */
+export function introPromptTemplates(): PromptTemplates {
+  return (introTemplates ??= loadPromptTemplates(INTRO_PROMPT_VERSION));
 }
 
 /** A prompt that can ask once more: the templates plus the repair note appended to the user prompt. */
