@@ -236,6 +236,12 @@ describe('draft faults', () => {
 
   it('bad --fields and --lang are usage errors', async () => {
     assert.equal((await cli([...week, '--fields', 'title,summary'], env)).code, 2);
-    assert.equal((await cli(['draft', '--week', '2024-04-01', '--lang', 'en'], env)).code, 2);
+    assert.equal((await cli(['draft', '--week', '2024-04-01', '--lang', 'en', '--fields', 'title'], env)).code, 2);
+  });
+
+  it('in English drafts nothing for an upstream week: every entry has its English intro', async () => {
+    const r = await cli(['draft', '--week', '2024-04-01', '--lang', 'en', '--json'], env);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).calls, 0);
   });
 });

@@ -20,9 +20,9 @@ function parseFields(value: string | undefined): DraftField[] {
   return [...new Set(fields)] as DraftField[];
 }
 
-function checkLang(lang: string): string {
+function checkLang(lang: string, opts: { english?: boolean } = {}): string {
   if (!LANG.test(lang)) throw usage(`--lang ${lang}: expected a language code such as ko`);
-  if (lang === 'en') throw usage('--lang en: English is the source language; give the language to draft into, such as ko');
+  if (lang === 'en' && !opts.english) throw usage('--lang en: English is the source language; give the language to draft into, such as ko');
   return lang;
 }
 
@@ -30,8 +30,10 @@ const num = (n: number) => n.toLocaleString('en-US');
 const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 
 export async function draftCommand(deps: Deps, opts: { week?: string; lang?: string; fields?: string; force?: boolean; json?: boolean }): Promise<Outcome> {
-  const lang = checkLang(opts.lang ?? deps.config.lang);
+  // in English only the intros an entry lacks are drafted (from the abstract); the rest is the source
+  const lang = checkLang(opts.lang ?? deps.config.lang, { english: true });
   const fields = parseFields(opts.fields);
+  if (lang === 'en' && !fields.includes('intro')) throw usage(`--lang en drafts only the intros of entries without an English one (from the abstract): --fields ${opts.fields} has no intro`);
   const llm = deps.llm(); // says how to configure one when none is
   const store = await deps.store();
   const edition = await editionForWeek(store, opts.week ?? 'latest');
