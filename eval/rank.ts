@@ -11,6 +11,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { arxivIdFromUrl } from '../src/domain/paper-key.js';
 import { compareTie, rankCandidates, trainRankModel, type RankModel } from '../src/domain/rank.js';
+import { DEFAULT_TOPICS, tagPaper } from '../src/domain/topics.js';
 import type { CandidateRecord } from '../src/sources/candidates.js';
 import { parseHfDailyPapers } from '../src/sources/hf-daily/parse.js';
 import { parseDailyPapersMarkdown, parsePapersListCsv } from '../src/sources/pools/daily-md.js';
@@ -158,8 +159,14 @@ export function rankEvaluation(): RankEvaluation {
       negatives.push({ text: `${c.title}\n${c.abstract ?? ''}`, label: 0 });
     }
     const model: RankModel = trainRankModel([...positives, ...negatives]);
+    // topic fit against the editions before the week, as `paperboy candidates rank` computes it
+    const earlier = list.editions.filter((ed) => ed.startDate < week).flatMap((ed) => ed.entries);
+    const counts = new Map<string, number>();
+    for (const e of earlier) for (const t of new Set(tagPaper({ title: e.label, intro: e.intro }, DEFAULT_TOPICS).map((x) => x.slug))) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const topicShare = new Map([...counts].map(([t, n]) => [t, n / Math.max(1, earlier.length)]));
+    const withTopics = pool.map((c) => ({ ...c, topics: tagPaper({ title: c.title, abstract: c.abstract }, DEFAULT_TOPICS).map((x) => x.slug) }));
 
-    const ranked = rankCandidates(pool, { model });
+    const ranked = rankCandidates(withTopics, { model, weekEnd: addDays(week, 6), topicShare });
     const byUpvotes = [...pool].sort((a, b) => (b.upvotes ?? -1) - (a.upvotes ?? -1) || compareTie(a, b));
     const canonical = [...pool].sort(compareTie);
     const rnd: Recalls = { at10: 0, at20: 0 };
@@ -197,7 +204,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const t0 = Date.now();
   const r = rankEvaluation();
   const f = (x: number) => x.toFixed(2);
-  console.log('eval/rank: the upstream list\'s arXiv-linked picks in each week\'s candidate pool; model = similarity + popularity (default weights)');
+  console.log('eval/rank: the upstream list\'s arXiv-linked picks in each week\'s candidate pool; model = similarity + popularity + topic fit + recency (the default weights of `paperboy candidates rank`)');
   console.log('  week        edition                 pool picks(arXiv) in-pool | model @10 @20 | upvotes @10 @20 | random @10 @20 | train +/-');
   for (const w of r.weeks)
     console.log(
