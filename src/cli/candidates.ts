@@ -33,7 +33,7 @@ export function parseCandidateFile(name: string, text: string): CandidateParse |
 }
 
 function reportProblems(deps: Deps, problems: readonly CandidateProblem[], noun = 'record'): void {
-  for (const p of problems.slice(0, 50)) deps.io.err(`${p.where}: ${p.field}: ${p.message} — ${noun} skipped`);
+  for (const p of problems.slice(0, 50)) deps.io.err(`${p.where}: ${p.field}: ${p.message}${/skipped/.test(p.message) ? '' : ` — ${noun} skipped`}`);
   if (problems.length > 50) deps.io.err(`… and ${problems.length - 50} more problems`);
 }
 

@@ -69,9 +69,9 @@ export function buildProgram(getDeps: () => Deps, setOutcome: (o: Outcome) => vo
 
   program
     .command('draft')
-    .description('draft the target-language title, intro and abstract of every entry with an LLM')
+    .description('draft the target-language title, intro and abstract of every entry with an LLM; an entry without an English intro (an edition built from candidates) gets one written from its abstract')
     .option('--week <date>', 'a date inside the edition (YYYY-MM-DD) or "latest"', 'latest')
-    .option('--lang <code>', 'language to draft into; default PAPERBOY_LANG')
+    .option('--lang <code>', 'language to draft into; default PAPERBOY_LANG (en: only the intros of entries without an English one)')
     .option('--fields <list>', 'comma-separated: title,intro,abstract (default all)')
     .option('--force', 'redraft up-to-date drafts and imported texts (never approved or editor texts)')
     .option('--json', 'print the result as JSON')
