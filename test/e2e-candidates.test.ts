@@ -5,8 +5,9 @@
 // protocol server and checked. Bad files and failing sources lose nothing.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { HF_DIR, startHfServer, type HfServer } from './support/hf-server.js';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,43 +15,8 @@ import { ENGINES, type TestStore } from './support/stores.js';
 import { cli, SHARED, UPSTREAM_MD } from './support/cli.js';
 import { startLlmServer, type LlmServer } from './support/llm-server.js';
 
-const HF_DIR = `${SHARED}data/hf/jeongiin_hf-daily-paper-korean-autoflow/paper_metadata_download_as_api_json/`;
 const LYOHAI = `${SHARED}data/pools/l-yohai_daily_papers_ko/`;
 const MONOLOGG = `${SHARED}data/pools/monologg_nlp-arxiv-daily/`;
-
-interface HfServer {
-  url: string;
-  dates: string[];
-  failWith: number | null;
-  close(): Promise<void>;
-}
-
-/** GET /api/daily_papers?date=D answers the recorded answer of that day, or [] for a day not recorded. */
-async function startHfServer(): Promise<HfServer> {
-  const s: HfServer = { url: '', dates: [], failWith: null, close: async () => {} };
-  const server: Server = createServer((req, res) => {
-    const u = new URL(req.url ?? '/', 'http://x');
-    const date = u.searchParams.get('date') ?? '';
-    s.dates.push(date);
-    if (s.failWith) {
-      res.writeHead(s.failWith, { 'content-type': 'text/plain' }).end('down');
-      return;
-    }
-    if (u.pathname !== '/api/daily_papers' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-      res.writeHead(404).end();
-      return;
-    }
-    let body = '[]';
-    try {
-      body = readFileSync(`${HF_DIR}${date}.json`, 'utf8');
-    } catch {}
-    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  s.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  s.close = () => new Promise((r) => server.close(() => r()));
-  return s;
-}
 
 const INTRO_EN = 'This paper proposes a new approach and reports how well it works on the tasks the authors study.';
 const INTRO_KO = '이 논문은 새로운 접근법을 제안하고 저자들이 다룬 과제에서 얼마나 잘 작동하는지 보고합니다.';

@@ -43,6 +43,7 @@ export async function runCommand(deps: Deps, opts: { now?: boolean; tickMs?: num
     mailer: () => deps.mailer(),
     forum: forum ? () => forum : undefined,
     topics: deps.topics(),
+    candidates: c.weekSource === 'upstream' ? undefined : { ...deps.candidateSources(), categories: c.candidateCategories },
     settings: {
       lang: c.lang,
       upstreamUrl: c.upstreamUrl,
@@ -50,6 +51,8 @@ export async function runCommand(deps: Deps, opts: { now?: boolean; tickMs?: num
       baseUrl: c.baseUrl,
       mailFrom: deps.mailSettings().from,
       autoPublish: auto,
+      weekSource: c.weekSource,
+      candidateTop: c.candidateTop,
       draft: { concurrency: c.llmConcurrency, contextTokens: c.llmContextTokens, maxTokensPerEdition: c.llmMaxTokensPerEdition, prices: { input: c.llmPriceInput, output: c.llmPriceOutput } },
     },
     now: () => clock.now(),

@@ -79,6 +79,8 @@ export const OPTIONS = [
   { env: 'PAPERBOY_DISCOURSE_LONG_POSTS', key: 'discourseLongPosts', description: 'An edition longer than that: split (a first post and ordered replies) or refuse', secret: false, schema: z.enum(['split', 'refuse']), default: 'split' },
   { env: 'PAPERBOY_DISCOURSE_DEBOUNCE_MS', key: 'discourseDebounceMs', description: "A correction reaches the forum once the edition's texts have been still this long", secret: false, schema: nonNegativeInt, default: '600000' },
   { env: 'PAPERBOY_SCHEDULE', key: 'schedule', description: 'When `paperboy run` prepares the week: a cron expression in PAPERBOY_TIMEZONE, e.g. "0 9 * * 1" for Mondays 09:00', secret: false, schema: z.string().min(1), default: '0 9 * * 1' },
+  { env: 'PAPERBOY_WEEK_SOURCE', key: 'weekSource', description: 'Where `paperboy run` takes the week from: upstream (the list), auto (the list, else an edition built from the ranked candidates when the list has no edition for the week that just ended), candidates (always the ranked candidates)', secret: false, schema: z.enum(['upstream', 'auto', 'candidates']), default: 'upstream' },
+  { env: 'PAPERBOY_CANDIDATE_TOP', key: 'candidateTop', description: 'How many entries an edition built from candidates by `paperboy run` gets', secret: false, schema: z.coerce.number().int().min(1).max(50), default: '10' },
   { env: 'PAPERBOY_AUTO_PUBLISH', key: 'autoPublish', description: 'Channels `paperboy run` publishes to by itself when a week has no errors and every text is approved (e.g. web,feeds); empty: editors publish', secret: false, schema: z.string(), default: '' },
   { env: 'PAPERBOY_PUBLISH_SCHEDULE', key: 'publishSchedule', description: 'With PAPERBOY_AUTO_PUBLISH: when `paperboy run` looks whether the newest week can be published by itself (cron, PAPERBOY_TIMEZONE)', secret: false, schema: z.string().min(1), default: '*/30 * * * *' },
   { env: 'PAPERBOY_RUN_LEASE_MS', key: 'runLeaseMs', description: 'A scheduled run whose scheduler stopped beating this long ago is taken over by another', secret: false, schema: positiveInt.min(10_000), default: '900000' },
@@ -134,6 +136,8 @@ export interface Config {
   discourseDebounceMs: number;
   schedule: string;
   autoPublish: string;
+  weekSource: 'upstream' | 'auto' | 'candidates';
+  candidateTop: number;
   publishSchedule: string;
   runRetryMs: number;
   runLeaseMs: number;

@@ -16,6 +16,16 @@ import { draftOverview } from './draft-overview.js';
 import { enrich, type ArxivSource } from './enrich.js';
 import { importUpstream } from './import-upstream.js';
 import { publishEdition, type Channel } from './publish.js';
+import { addDays, editionFromCandidates, importCandidates, trainCandidateModel, weekRange } from './candidates.js';
+import type { CandidateParse } from '../sources/candidates.js';
+import type { Edition } from '../domain/types.js';
+
+/** The live candidate sources the routine fetches a week from when it builds the edition itself. */
+export interface WeekCandidateSources {
+  hf: { fetchRange(from: string, to: string): Promise<CandidateParse> } | null;
+  arxiv: { list(q: { categories: string[]; from: string; to: string }): Promise<CandidateParse> } | null;
+  categories: string[];
+}
 
 export interface WeekSettings {
   lang: string;
@@ -26,6 +36,10 @@ export interface WeekSettings {
   mailFrom: string;
   /** channels published by themselves when nothing blocks the week; empty: editors publish */
   autoPublish: Channel[];
+  /** upstream: the list; auto: the list, else the ranked candidates; candidates: always the candidates */
+  weekSource?: 'upstream' | 'auto' | 'candidates';
+  /** entries of an edition built from candidates */
+  candidateTop?: number;
   draft: { concurrency: number; contextTokens: number; maxTokensPerEdition: number | undefined; prices: { input: number; output: number } };
 }
 
@@ -39,6 +53,8 @@ export interface WeekDeps {
   mailer: () => Mailer;
   forum?: () => { forum: Forum; settings: DiscourseSettings };
   topics: readonly Topic[];
+  /** needed when settings.weekSource is auto or candidates */
+  candidates?: WeekCandidateSources;
   settings: WeekSettings;
   now: () => Date;
   signal?: AbortSignal;
@@ -96,13 +112,30 @@ export async function prepareWeek(d: WeekDeps): Promise<WeekReport> {
   const { store, settings } = d;
   const lang = settings.lang;
   const notes: string[] = [];
-  const { bytes, where } = await d.fetcher.read(settings.upstreamUrl);
-  const parsed = parseUpstreamList(decodeText(bytes, where), { sourceUrl: where });
-  if (!parsed.editions.length) throw new PaperboyError('INPUT_INVALID', `${where}: no editions in the upstream list`);
-  const imported = await importUpstream(store, parsed, { source: where, sourcePage: settings.upstreamPage });
-  if (parsed.problems.length) notes.push(`${parsed.problems.length} row(s) of the upstream list could not be imported`);
-  const edition = (await store.listEditions())[0]!;
-  d.log(`week ${edition.startDate}: imported (${imported.editions.created} new editions)`);
+  const source = settings.weekSource ?? 'upstream';
+  let imported = { editions: { created: 0, updated: 0 } };
+  let upstreamFailure: unknown = null;
+  if (source !== 'candidates') {
+    try {
+      const { bytes, where } = await d.fetcher.read(settings.upstreamUrl);
+      const parsed = parseUpstreamList(decodeText(bytes, where), { sourceUrl: where });
+      if (!parsed.editions.length) throw new PaperboyError('INPUT_INVALID', `${where}: no editions in the upstream list`);
+      imported = await importUpstream(store, parsed, { source: where, sourcePage: settings.upstreamPage });
+      if (parsed.problems.length) notes.push(`${parsed.problems.length} row(s) of the upstream list could not be imported`);
+    } catch (e) {
+      if (source === 'upstream') throw e;
+      upstreamFailure = e;
+      notes.push(`the upstream list could not be read (${describeError(e, false)})`);
+    }
+  }
+  // the week that just ended: Monday..Sunday before today
+  const lastWeek = mondayOf(addDays(d.now().toISOString().slice(0, 10), -7));
+  let edition: Edition | undefined = (await store.listEditions())[0];
+  if (source !== 'upstream' && (!edition || edition.endDate < lastWeek)) {
+    edition = await weekFromCandidates(d, lastWeek, notes, upstreamFailure);
+  }
+  if (!edition) throw new PaperboyError('INPUT_INVALID', 'no edition to prepare');
+  d.log(`week ${edition.startDate}: ${edition.source === 'candidates' ? 'built from candidates' : `imported (${imported.editions.created} new editions)`}`);
 
   let enriched: number | null = null;
   if (d.arxiv) {
@@ -123,6 +156,12 @@ export async function prepareWeek(d: WeekDeps): Promise<WeekReport> {
     drafted = r.drafted + r.fromCache;
     draftFailures = r.failures.length;
     if (r.failures.length) notes.push(`${r.failures.length} entr${r.failures.length === 1 ? 'y' : 'ies'} could not be drafted (${r.failures[0]!.reason})`);
+    if (edition.source === 'candidates' && lang !== 'en') {
+      // no list wrote the English intros: the English edition needs them drafted from the abstracts too
+      const en = await draftEdition(store, d.llm, edition.id, { lang: 'en', fields: ['intro'], force: false, now: d.now, signal: d.signal, ...settings.draft });
+      drafted += en.drafted + en.fromCache;
+      if (en.failures.length) notes.push(`${en.failures.length} English intro(s) could not be drafted`);
+    }
   } else notes.push('no LLM is configured: the texts are for the editors to write');
 
   const overview = await draftOverview(store, edition.id, { lang, topics: d.topics, llm: d.llm, now: d.now, signal: d.signal, prices: settings.draft.prices });
@@ -169,6 +208,50 @@ export async function prepareWeek(d: WeekDeps): Promise<WeekReport> {
   ].join('\n');
   await notifyEditors(d, subject, text, `week.${edition.startDate}.${lang}`);
   return report;
+}
+
+const mondayOf = (day: string) => addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+
+/**
+ * Builds the week's edition from the live candidate sources: fetch the week, learn again from the
+ * editions, take the top of the ranking. An edition that already covers the week (an earlier attempt)
+ * is kept as it is.
+ */
+async function weekFromCandidates(d: WeekDeps, week: string, notes: string[], upstreamFailure: unknown): Promise<Edition> {
+  const { store } = d;
+  const covering = (await store.findEditionsCovering(week))[0];
+  if (covering) return covering;
+  const sources = d.candidates;
+  if (!sources || (!sources.hf && !sources.arxiv)) throw new PaperboyError('CONFIG_INVALID', 'PAPERBOY_WEEK_SOURCE asks for candidates, but no candidate source is configured');
+  const range = weekRange(week);
+  let fetched = 0;
+  const failures: string[] = [];
+  for (const [name, fetch] of [
+    ['Hugging Face', sources.hf ? () => sources.hf!.fetchRange(range.from, range.to) : null],
+    ['arXiv', sources.arxiv ? () => sources.arxiv!.list({ categories: sources.categories, from: range.from, to: range.to }) : null],
+  ] as const) {
+    if (!fetch) continue;
+    try {
+      const parsed = await fetch();
+      const r = await importCandidates(store, parsed.records, { now: d.now });
+      fetched += r.records;
+      if (parsed.problems.length) notes.push(`${name}: ${parsed.problems.length} candidate(s) could not be read`);
+    } catch (e) {
+      failures.push(`${name}: ${describeError(e, false)}`);
+    }
+  }
+  if (failures.length) notes.push(`candidate sources failed (${failures.join('; ')})`);
+  if (!fetched && failures.length) throw new PaperboyError('FETCH_FAILED', `no candidates for ${range.from}..${range.to}: ${failures.join('; ')}`, { retryable: true });
+  try {
+    await trainCandidateModel(store, { now: d.now });
+  } catch (e) {
+    // no editions or no passed-over papers yet: the ranking goes by popularity, topics and recency
+    notes.push(`the ranking model was not trained again (${describeError(e, false)})`);
+  }
+  const made = await editionFromCandidates(store, { week, top: d.settings.candidateTop ?? 10, topics: d.topics });
+  const why = d.settings.weekSource === 'candidates' ? 'PAPERBOY_WEEK_SOURCE=candidates' : upstreamFailure ? 'the upstream list could not be read' : 'the upstream list has no edition for this week';
+  notes.push(`${why}: built from the top ${made.entries.length} of ${fetched} candidates; check the picks at ${d.settings.baseUrl.replace(/\/$/, '')}/desk/editions/${made.edition.startDate}/candidates`);
+  return made.edition;
 }
 
 /**
