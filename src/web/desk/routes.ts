@@ -1,13 +1,16 @@
 // The editor desk at /desk: thin routes (parse the form → call the pipeline → redirect or render).
 // Sessions and CSRF are checked here, before any route runs; the rules (what may be approved or
-// published, how an edit is saved) live in src/pipeline/review.ts and publish.ts.
+// published, how an edit is saved, where an entry goes) live in src/pipeline/review.ts, publish.ts
+// and candidates.ts.
 // Every POST answers with a 303 back to the page (post/redirect/get), so a reload never re-sends it.
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { OwnerKind, TextField } from '../../domain/types.js';
+import { DEFAULT_TOPICS } from '../../domain/topics.js';
+import { OwnerKind, TextField, type Edition } from '../../domain/types.js';
 import { PaperboyError } from '../../errors.js';
+import { addEntry, editionFromCandidates, explainCandidate, moveEntry, rankWeek, removeEntry, weekRange } from '../../pipeline/candidates.js';
 import { checkTargets } from '../../pipeline/check.js';
 import { CHANNELS, publishEdition, type Channel } from '../../pipeline/publish.js';
 import { approveTexts, decideCorrection, editText, MAX_EDIT_CHARS, reviewEdition } from '../../pipeline/review.js';
@@ -16,7 +19,7 @@ import type { WebDeps } from '../app.js';
 import { clientIp } from '../client.js';
 import { rateLimit } from '../rate-limit.js';
 import { dummyHash, hashToken, newSession, normaliseEmail, sameSecret, sessionState, SESSION_ABSOLUTE_MS, SESSION_TOUCH_MS, verifyPassword } from './auth.js';
-import { conflictPage, DESK_STYLE, editionsPage, loginPage, messagePage, reviewPage, textAnchor, type DeskViewer, type EditionRow } from './views.js';
+import { candidatesPage, conflictPage, DESK_STYLE, editionsPage, loginPage, messagePage, reviewPage, textAnchor, type DeskViewer, type EditionRow } from './views.js';
 
 /** `__Host-`: only this host, path /, Secure; the browser refuses it from anywhere else. */
 export const SESSION_COOKIE = '__Host-pb_desk';
@@ -52,6 +55,16 @@ const PublishForm = z.object({
   discourse: z.literal('1').optional(),
   choose: z.literal('1').optional(),
 });
+const Day = z
+  .string()
+  .regex(ISO, 'a day as YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar day');
+const Position = z.coerce.number().int('a whole number').min(1, 'at least 1').max(100_000);
+const AddForm = z.object({ paperKey: z.string().min(1).max(2000), position: Position, all: z.literal('1').optional() });
+const MoveForm = z.object({ position: Position });
+const NewEditionForm = z.object({ week: Day, top: z.coerce.number().int('a whole number').min(1, 'at least 1').max(50, 'at most 50').default(10) });
+/** the candidate table shows this many rows unless ?all=1 */
+export const CANDIDATES_SHOWN = 100;
 const LoginForm = z.object({ email: z.string().max(1000).default(''), password: z.string().max(4096).default(''), next: z.string().optional() });
 
 /** Messages the review page shows after a redirect: codes only, so a link cannot put words on the desk. */
@@ -69,6 +82,17 @@ const FLASH: Record<string, (n: number, m: number, why: string) => { text: strin
   'no-channel': () => ({ text: 'Not published: choose at least one channel.', bad: true }),
   'forum-failed': () => ({ text: 'Published, but the forum failed: see the server log; publishing again later posts nothing twice.', bad: true }),
   refused: () => ({ text: 'Not published: see what blocks publishing below.', bad: true }),
+};
+/** Messages the candidates page shows after a redirect: codes, a position and a paper named by its key (its title is read from the store). */
+const CANDIDATE_FLASH: Record<string, (x: { n: number; title: string; published: string[] }) => { text: string; bad: boolean }> = {
+  created: (x) => ({ text: `Edition created from the top ${x.n} candidate(s); add, move or remove entries below, then draft and review it.`, bad: false }),
+  exists: () => ({ text: 'An edition already covers that week: here are its candidates; add them to it instead.', bad: true }),
+  added: (x) => ({ text: `Added ${x.title} at position ${x.n}; the entries after it moved down.`, bad: false }),
+  moved: (x) => ({ text: `Moved ${x.title} to position ${x.n}.`, bad: false }),
+  removed: (x) => ({ text: `Removed ${x.title} (was entry ${x.n}) with its intro and findings; the entries after it moved up.`, bad: false }),
+  duplicate: (x) => ({ text: `Nothing was changed: ${x.title} is already entry ${x.n || '?'} of this edition.`, bad: true }),
+  locked: (x) => ({ text: `Nothing was changed: this edition is published${x.published.length ? ` (${x.published.join(', ')})` : ''}, so its entries can no longer be added, moved or removed.`, bad: true }),
+  gone: () => ({ text: 'Nothing was changed: that entry is no longer in this edition (someone removed it); the list below is current.', bad: true }),
 };
 const SKIP_WHY: Record<string, string> = { changed: 'it changed since you saw it', unchecked: 'it is not checked at its current wording', errors: 'it has open checker errors' };
 const SKIP_CODE: Record<string, string> = { 'changed since you saw it': 'changed', 'not checked at its current wording': 'unchecked', 'has open checker errors': 'errors' };
@@ -315,6 +339,139 @@ export function mountDesk(app: Hono, deps: WebDeps): void {
     for (const x of r.failed) deps.logError?.(new Error(`desk: publishing ${edition.startDate} (${f.data.lang}) on ${x.channel} failed: ${x.reason}`));
     const done = r.refused ? 'refused' : r.failed.length ? 'forum-failed' : r.published.every((p) => p.already) ? 'already-published' : 'published';
     return back(c, edition.startDate, f.data.lang, { done }, 'publish');
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // Candidates: the week's ranked papers, and the edition's entries put together from them
+
+  const topics = deps.topics ?? DEFAULT_TOPICS;
+  const candidatesOf = (date: string, done: Record<string, string | number> = {}, anchor = 'entries') =>
+    `/desk/editions/${date}/candidates${Object.keys(done).length ? `?${new URLSearchParams(Object.fromEntries(Object.entries(done).map(([k, v]) => [k, String(v)])))}` : ''}#${anchor}`;
+
+  /** The candidates page of a week, with its edition's entries when it has one. */
+  const showCandidates = async (c: Context<DeskEnv>, week: string, edition: Edition | null) => {
+    const ranking = await rankWeek(store, week, { topics });
+    const entries = edition ? (await store.getEntries([edition.id])).sort((a, b) => a.position - b.position) : [];
+    const publishedOn = edition ? [...new Set((await store.getPublications({ editionId: edition.id })).map((p) => p.channel))].sort() : [];
+    const code = c.req.query('done') ?? '';
+    let flash: { text: string; bad: boolean } | null = null;
+    if (Object.hasOwn(CANDIDATE_FLASH, code)) {
+      const n = /^\d{1,6}$/.test(c.req.query('n') ?? '') ? Number(c.req.query('n')) : 0;
+      const key = c.req.query('paper') ?? '';
+      // the title comes from the store, never from the link: a made-up key just reads "the paper"
+      let title = ranking.candidates.find((x) => x.paperKey === key)?.title ?? entries.find((e) => e.paperKey === key)?.label;
+      if (title === undefined && key && key.length <= 2000) title = (await store.getTexts([{ kind: 'paper', id: key }], ['title'])).find((t) => t.lang === 'en')?.body;
+      const inEdition = entries.find((e) => e.paperKey === key)?.position;
+      flash = CANDIDATE_FLASH[code]!({ n: code === 'duplicate' ? (inEdition ?? 0) : n, title: title ? `“${title}”` : 'the paper', published: publishedOn });
+    }
+    return c.html(
+      candidatesPage({
+        viewer: viewer(c),
+        ranking,
+        candidates: ranking.candidates.map((x) => ({ ...x, why: explainCandidate(x) })),
+        edition,
+        entries,
+        publishedOn,
+        all: c.req.query('all') === '1',
+        cap: CANDIDATES_SHOWN,
+        flash,
+      }),
+    );
+  };
+
+  /** The edition that covers a week or starts inside it (then no new edition may be made for it). */
+  const editionForWeek = async (week: string) => {
+    const { from, to } = weekRange(week);
+    return (await store.findEditionsCovering(from))[0] ?? (await store.listEditions()).find((e) => e.startDate >= from && e.startDate <= to) ?? null;
+  };
+
+  /**
+   * Runs a change of the edition's entries. The pipeline decides; a refusal it explains is shown
+   * as a flash on the candidates page: published (locked), or the entry is gone. Anything else
+   * goes to the desk's error handler (a 400 page with the pipeline's message, or 404).
+   */
+  const changeEntries = async (
+    c: Context<DeskEnv>,
+    edition: Edition,
+    change: () => Promise<Record<string, string | number>>,
+    opts: { refused?: () => Promise<Record<string, string | number> | null>; entry?: boolean } = {},
+  ) => {
+    try {
+      return c.redirect(candidatesOf(edition.startDate, await change()), 303);
+    } catch (e) {
+      if (!(e instanceof PaperboyError)) throw e;
+      if (e.code === 'INPUT_INVALID' && (await store.getPublications({ editionId: edition.id })).length) return c.redirect(candidatesOf(edition.startDate, { done: 'locked' }), 303);
+      if (e.code === 'NOT_FOUND' && opts.entry && (await store.getEditionByStart(edition.startDate))) return c.redirect(candidatesOf(edition.startDate, { done: 'gone' }), 303);
+      const done = e.code === 'INPUT_INVALID' && opts.refused ? await opts.refused() : null;
+      if (done) return c.redirect(candidatesOf(edition.startDate, done), 303);
+      throw e;
+    }
+  };
+
+  desk.get('/editions/:date/candidates', async (c) => {
+    const edition = await editionOf(c);
+    if (!edition) return notFound(c);
+    return showCandidates(c, edition.startDate, edition);
+  });
+
+  desk.get('/candidates', async (c) => {
+    const week = Day.safeParse(c.req.query('week') ?? '');
+    if (!week.success) return page(c, 400, 'Pick a week', 'Give the first day of the week as a date (YYYY-MM-DD), e.g. with the form on the editions list.');
+    const covering = await editionForWeek(week.data);
+    if (covering) return c.redirect(`/desk/editions/${covering.startDate}/candidates`, 303);
+    return showCandidates(c, week.data, null);
+  });
+
+  desk.post('/candidates/new', async (c) => {
+    const f = NewEditionForm.safeParse(c.var.form);
+    if (!f.success) return badForm(c, f.error);
+    try {
+      const r = await editionFromCandidates(store, { week: f.data.week, top: f.data.top, topics });
+      return c.redirect(candidatesOf(r.edition.startDate, { done: 'created', n: r.entries.length }), 303);
+    } catch (e) {
+      const covering = e instanceof PaperboyError && e.code === 'INPUT_INVALID' ? await editionForWeek(f.data.week) : null;
+      if (covering) return c.redirect(candidatesOf(covering.startDate, { done: 'exists' }), 303);
+      throw e;
+    }
+  });
+
+  desk.post('/editions/:date/entries', async (c) => {
+    const edition = await editionOf(c);
+    if (!edition) return notFound(c);
+    const f = AddForm.safeParse(c.var.form);
+    if (!f.success) return badForm(c, f.error);
+    const { paperKey, position } = f.data;
+    const all: Record<string, string> = f.data.all ? { all: '1' } : {};
+    return changeEntries(
+      c,
+      edition,
+      async () => ({ done: 'added', n: (await addEntry(store, { edition: edition.startDate, paperKey, position })).position, paper: paperKey, ...all }),
+      { refused: async () => ((await store.getEntries([edition.id])).some((e) => e.paperKey === paperKey) ? { done: 'duplicate', paper: paperKey, ...all } : null) },
+    );
+  });
+
+  desk.post('/editions/:date/entries/:id/move', async (c) => {
+    const edition = await editionOf(c);
+    const id = Number(c.req.param('id'));
+    if (!edition || !Number.isSafeInteger(id)) return notFound(c);
+    const f = MoveForm.safeParse(c.var.form);
+    if (!f.success) return badForm(c, f.error);
+    return changeEntries(c, edition, async () => {
+      await moveEntry(store, { edition: edition.startDate, entryId: id, position: f.data.position });
+      const moved = (await store.getEntries([edition.id])).find((e) => e.id === id);
+      return { done: 'moved', n: moved?.position ?? f.data.position, paper: moved?.paperKey ?? '' };
+    }, { entry: true });
+  });
+
+  desk.post('/editions/:date/entries/:id/remove', async (c) => {
+    const edition = await editionOf(c);
+    const id = Number(c.req.param('id'));
+    if (!edition || !Number.isSafeInteger(id)) return notFound(c);
+    return changeEntries(c, edition, async () => {
+      const gone = (await store.getEntries([edition.id])).find((e) => e.id === id);
+      await removeEntry(store, { edition: edition.startDate, entryId: id });
+      return { done: 'removed', n: gone?.position ?? 0, paper: gone?.paperKey ?? '' };
+    }, { entry: true });
   });
 
   desk.onError((e, c) => {

@@ -2,8 +2,10 @@
 // string (texts, sources, findings, readers' corrections, e-mail addresses) goes through
 // renderPlain or escapeHtml; markup here is only what these functions write themselves.
 import { needsApproval } from '../../domain/edition-status.js';
-import { escapeHtml, renderPlain } from '../../channels/render/sanitize.js';
-import type { Edition, Text } from '../../domain/types.js';
+import { escapeHtml, renderPlain, safeUrl } from '../../channels/render/sanitize.js';
+import type { Signals } from '../../domain/rank.js';
+import type { Edition, Entry, Text } from '../../domain/types.js';
+import type { RankedCandidate, WeekRanking } from '../../pipeline/candidates.js';
 import type { EditionReview, ReviewText } from '../../pipeline/review.js';
 import type { Correction, Publication, StoredFinding, TextRef, TextVersion } from '../../ports.js';
 import { markSpans, type Highlight } from './marks.js';
@@ -28,6 +30,14 @@ export const DESK_STYLE = [
   '.desk table{border-collapse:collapse}',
   '.desk td,.desk th{border-bottom:1px solid #8884;padding:.25rem .5rem;text-align:left;vertical-align:top}',
   '.desk .correction{border-left:3px solid #8886;padding-left:.75rem;margin:.75rem 0}',
+  '.desk table.candidates td,.desk table.entries td{font-size:.9rem}',
+  '.desk .why{font-size:.8rem;opacity:.8;margin:.25rem 0 0}',
+  '.desk ul.signals{list-style:none;margin:0;padding:0;font-size:.8rem;white-space:nowrap}',
+  '.desk ul.signals meter{width:4rem;height:.6rem;vertical-align:middle}',
+  '.desk .num{font-variant-numeric:tabular-nums}',
+  '.desk .neg{color:#b3261e}',
+  '.desk input.pos{width:4.5rem}',
+  '.desk .key{font-size:.75rem;opacity:.75}',
 ].join('\n');
 
 /** What the routes know about the logged-in editor, for the page frame. */
@@ -123,8 +133,13 @@ export function editionsPage(viewer: DeskViewer, rows: EditionRow[], paging: { p
   return deskPage({
     title: 'Editions',
     viewer,
-    body: `<h1>Editions</h1>\n${rows.length ? `<table><thead><tr><th>week</th><th>edition</th><th>languages</th></tr></thead><tbody>\n${body.join('\n')}\n</tbody></table>` : '<p>No editions are stored yet; run <code>paperboy import upstream</code>.</p>'}\n<p>${nav.join(' · ')}</p>`,
+    body: `<h1>Editions</h1>\n${proposeWeekForm()}\n${rows.length ? `<table><thead><tr><th>week</th><th>edition</th><th>languages</th></tr></thead><tbody>\n${body.join('\n')}\n</tbody></table>` : '<p>No editions are stored yet; run <code>paperboy import upstream</code>.</p>'}\n<p>${nav.join(' · ')}</p>`,
   });
+}
+
+/** A GET form: the ranked candidates of a week that has no edition yet (or its edition's, when it has one). */
+function proposeWeekForm(): string {
+  return '<form method="get" action="/desk/candidates" class="propose"><label>Propose a week from candidates, starting <input type="date" name="week" required></label> <button type="submit">Show candidates</button></form>';
 }
 
 /** The element id of a text on the review page: overview, or entry-4-abstract. */
@@ -313,7 +328,7 @@ export function reviewPage(d: ReviewPageData): string {
     viewer,
     body: [
       `<h1>${renderPlain(e.title)}</h1>`,
-      `<p>${renderPlain(e.startDate)} – ${renderPlain(e.endDate)} · status ${renderPlain(e.status)} · language: ${langNav}</p>`,
+      `<p>${renderPlain(e.startDate)} – ${renderPlain(e.endDate)} · status ${renderPlain(e.status)} · language: ${langNav} · <a href="${base}/candidates">candidates for the week</a></p>`,
       d.flash ? `<p class="flash${d.flash.bad ? ' bad' : ''}" role="status">${renderPlain(d.flash.text)}</p>` : '',
       `<p>${k.texts} texts, ${k.approved} approved, ${k.errors} open errors, ${k.warnings} open warnings, ${k.pendingCorrections} pending reader corrections.</p>`,
       costsBlock(review),
@@ -345,5 +360,151 @@ export function conflictPage(d: { viewer: DeskViewer; edition: Edition; ref: Tex
       form,
       `<p><a href="${escapeHtml(`${base}?lang=${encodeURIComponent(d.ref.lang)}#${anchor}`)}">Keep the current wording and go back</a></p>`,
     ].join('\n'),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Candidates
+
+/** A ranked candidate with its reason in words (explainCandidate), as the routes give it. */
+export type ExplainedCandidate = RankedCandidate & { why: string };
+
+export interface CandidatesPageData {
+  viewer: DeskViewer;
+  ranking: Omit<WeekRanking, 'candidates'>;
+  candidates: ExplainedCandidate[];
+  /** the edition being put together; null: the week has none yet (the list is read-only) */
+  edition: Edition | null;
+  /** its entries, by position */
+  entries: Entry[];
+  /** the channels it is published on: then its entries can no longer change */
+  publishedOn: string[];
+  /** whether every candidate is shown (?all=1) or the first `cap` */
+  all: boolean;
+  cap: number;
+  flash: { text: string; bad: boolean } | null;
+}
+
+const SIGNAL_NAMES: Record<keyof Signals, string> = { similarity: 'like past picks', popularity: 'popularity', recency: 'recency', topicFit: 'topic fit' };
+const signed = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(2)}`;
+const count = (n: number | null) => (n === null ? '—' : String(n));
+
+/** A link out to a paper (http(s) only), else its address as text. */
+function paperLink(url: string, label: string): string {
+  const safe = safeUrl(url);
+  return safe ? `<a href="${escapeHtml(safe)}" rel="external noopener noreferrer" target="_blank">${renderPlain(label)}</a>` : renderPlain(label);
+}
+
+function signalsCell(c: ExplainedCandidate): string {
+  const items = (Object.keys(SIGNAL_NAMES) as Array<keyof Signals>).map((k) => {
+    const v = c.contributions[k];
+    // similarity is a logit; the others lie in [0, 1] and get a bar
+    const bar = k === 'similarity' ? '' : ` <meter min="0" max="1" value="${Math.min(1, Math.max(0, c.signals[k])).toFixed(3)}" title="${escapeHtml(`${SIGNAL_NAMES[k]} ${c.signals[k].toFixed(2)}`)}">${c.signals[k].toFixed(2)}</meter>`;
+    return `<li class="signal ${k}">${SIGNAL_NAMES[k]} <span class="num${v < 0 ? ' neg' : ''}">${signed(v)}</span>${bar}</li>`;
+  });
+  return `<ul class="signals">${items.join('')}</ul>`;
+}
+
+function entriesBlock(d: CandidatesPageData, base: string, editable: boolean): string {
+  const n = d.entries.length;
+  if (!n) return '<p>This edition has no entries yet: add candidates below.</p>';
+  const rows = d.entries.map((e) => {
+    const link = e.links.find((l) => l.kind === 'paper')?.url;
+    const title = link ? paperLink(link, e.label) : renderPlain(e.label);
+    const action = `${base}/entries/${e.id}`;
+    const forms = editable
+      ? [
+          e.position > 1 ? postForm(`${action}/move`, d.viewer, { position: String(e.position - 1) }, 'Move up', { inline: true }) : '',
+          e.position < n ? postForm(`${action}/move`, d.viewer, { position: String(e.position + 1) }, 'Move down', { inline: true }) : '',
+          postForm(`${action}/move`, d.viewer, {}, 'Move', {
+            inline: true,
+            extra: `<label>to position <input class="pos" type="number" name="position" min="1" max="${n}" value="${e.position}" required></label> `,
+          }),
+          postForm(`${action}/remove`, d.viewer, {}, 'Remove', { inline: true }),
+        ]
+          .filter(Boolean)
+          .join(' ')
+      : '';
+    return `<tr id="entry-${e.position}" data-entry="${e.id}"><td class="num">${e.position}</td><td>${title}<br><span class="key">${renderPlain(e.paperKey)}</span></td>${editable ? `<td>${forms}</td>` : ''}</tr>`;
+  });
+  return `<table class="entries"><thead><tr><th>#</th><th>entry</th>${editable ? '<th>change</th>' : ''}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+}
+
+function candidateRow(c: ExplainedCandidate, d: CandidatesPageData, base: string | null, editable: boolean, at: ReadonlyMap<string, number>): string {
+  const position = at.get(c.paperKey);
+  const counts = [`${count(c.upvotes)} upvotes`, `${count(c.comments)} comments`, `${count(c.githubStars)} stars`].join('<br>');
+  const place =
+    position !== undefined
+      ? `in edition at #${position}`
+      : !base
+        ? '—'
+        : editable
+          ? postForm(`${base}/entries`, d.viewer, { paperKey: c.paperKey, ...(d.all ? { all: '1' } : {}) }, 'Add', {
+              inline: true,
+              extra: `<label>Add at position <input class="pos" type="number" name="position" min="1" max="${d.entries.length + 1}" value="${d.entries.length + 1}" required></label> `,
+            })
+          : 'not in the edition';
+  return [
+    `<tr id="candidate-${c.rank}">`,
+    `<td class="num">${c.rank}</td>`,
+    `<td class="paper">${paperLink(c.url, c.title)}<br><span class="key">${renderPlain(c.paperKey)}</span><p class="why">${renderPlain(c.why)}</p></td>`,
+    `<td>${c.sources.map((s) => renderPlain(s)).join(', ')}</td>`,
+    `<td>${renderPlain(c.day)}</td>`,
+    `<td class="num">${counts}</td>`,
+    `<td>${c.topics.map((t) => renderPlain(t)).join(', ') || '—'}</td>`,
+    `<td class="num score">${c.score.toFixed(2)}</td>`,
+    `<td>${signalsCell(c)}</td>`,
+    `<td class="place">${place}</td>`,
+    '</tr>',
+  ].join('');
+}
+
+/** The week's ranked candidates; with an edition, its entries above them and the forms that change them. */
+export function candidatesPage(d: CandidatesPageData): string {
+  const { ranking, edition } = d;
+  const base = edition ? `/desk/editions/${edition.startDate}` : null;
+  const editable = Boolean(edition) && !d.publishedOn.length;
+  const at = new Map(d.entries.map((e) => [e.paperKey, e.position]));
+  const shown = d.all ? d.candidates : d.candidates.slice(0, d.cap);
+  const self = base ? `${base}/candidates` : `/desk/candidates?week=${encodeURIComponent(ranking.week.from)}`;
+  const more =
+    d.candidates.length > shown.length
+      ? `<p>Showing the first ${shown.length} of ${d.candidates.length} candidates. <a href="${escapeHtml(`${self}${self.includes('?') ? '&' : '?'}all=1`)}">Show all ${d.candidates.length}</a></p>`
+      : '';
+  const model = ranking.model
+    ? `<p class="provenance">Ranked with model #${ranking.model.id}, trained ${when(ranking.model.trainedAt)} on ${ranking.model.editions} editions (${ranking.model.positives} picked, ${ranking.model.negatives} passed-over papers).</p>`
+    : `<p class="provenance note">${renderPlain(ranking.note ?? 'no ranking model')}</p>`;
+  const table = d.candidates.length
+    ? `<table class="candidates"><thead><tr><th>rank</th><th>paper and why</th><th>sources</th><th>day</th><th>counts</th><th>topics</th><th>score</th><th>signals (contribution)</th><th>edition</th></tr></thead><tbody>\n${shown.map((c) => candidateRow(c, d, base, editable, at)).join('\n')}\n</tbody></table>`
+    : `<p>No candidates are stored for ${renderPlain(ranking.week.from)} – ${renderPlain(ranking.week.to)}: run <code>paperboy candidates fetch --from ${renderPlain(ranking.week.from)} --to ${renderPlain(ranking.week.to)}</code> (or <code>candidates import</code>).</p>`;
+  const create =
+    !edition && d.candidates.length
+      ? postForm('/desk/candidates/new', d.viewer, { week: ranking.week.from }, 'Create the edition', {
+          extra: `<label>Create the edition from the top <input class="pos" type="number" name="top" min="1" max="50" value="${Math.min(10, d.candidates.length)}" required> candidates</label> `,
+        })
+      : '';
+  const head = edition
+    ? [
+        `<p><a href="${escapeHtml(base!)}">${renderPlain(edition.title)}</a> · ${renderPlain(edition.startDate)} – ${renderPlain(edition.endDate)} · status ${renderPlain(edition.status)}</p>`,
+        d.publishedOn.length ? `<p class="flash bad" role="note">Published (${d.publishedOn.map((ch) => renderPlain(ch)).join(', ')}): its entries can no longer be added, moved or removed.</p>` : '',
+      ]
+    : [`<p>${renderPlain(ranking.week.from)} – ${renderPlain(ranking.week.to)} · no edition yet</p>`];
+  return deskPage({
+    title: `Candidates ${ranking.week.from}`,
+    viewer: d.viewer,
+    body: [
+      '<h1>Candidates for the week</h1>',
+      ...head,
+      d.flash ? `<p class="flash${d.flash.bad ? ' bad' : ''}" role="status">${renderPlain(d.flash.text)}</p>` : '',
+      edition ? `<section id="entries"><h2>Entries (${d.entries.length})</h2>\n${entriesBlock(d, base!, editable)}</section>` : '',
+      `<section id="candidates"><h2>Ranked candidates (${d.candidates.length})</h2>`,
+      model,
+      create,
+      table,
+      more,
+      '</section>',
+    ]
+      .filter(Boolean)
+      .join('\n'),
   });
 }
