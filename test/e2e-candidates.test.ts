@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { ENGINES, type TestStore } from './support/stores.js';
 import { cli, SHARED, UPSTREAM_MD } from './support/cli.js';
 import { startLlmServer, type LlmServer } from './support/llm-server.js';
+import { approveTexts } from '../src/pipeline/review.js';
 
 const LYOHAI = `${SHARED}data/pools/l-yohai_daily_papers_ko/`;
 const MONOLOGG = `${SHARED}data/pools/monologg_nlp-arxiv-daily/`;
@@ -201,6 +202,17 @@ for (const engine of ENGINES) {
       const status = await cli(['status', '--limit', '1', '--json'], env);
       assert.equal(status.code, 0, status.err);
       assert.match(status.out, /2025-10-06/);
+
+      // the English edition waits for an editor to approve the intros written by the LLM, then publishes
+      const refused = await cli(['publish', '--week', '2025-10-06', '--lang', 'en', '--to', 'web'], env);
+      assert.equal(refused.code, 65, refused.err);
+      assert.match(refused.err, /not approved|approve/i);
+      const approved = await approveTexts(t.store, ed.id, 'en', 'all-clean', 'editor@example.org', () => new Date());
+      assert.equal(approved.approved, 10);
+      const published = await cli(['publish', '--week', '2025-10-06', '--lang', 'en', '--to', 'web'], env);
+      assert.equal(published.code, 0, published.err);
+      const page = await cli(['render', '--week', '2025-10-06', '--lang', 'en', '--format', 'markdown'], env);
+      assert.equal(page.out.split(INTRO_EN).length - 1, 10, 'every entry shows its English intro');
     });
   });
 }

@@ -40,7 +40,12 @@ function safeNext(raw: string | undefined | null): string | null {
   return raw;
 }
 
-const Lang = z.string().regex(LANG).refine((l) => l !== 'en', 'English is the source; pick a target language');
+// English is the source, but an intro drafted from the abstract (an edition built from candidates)
+// is an English draft to review: in `en` the review holds only those (checkTargets)
+const Lang = z.string().regex(LANG);
+/** English drafts are only the intros written from abstracts: their language shows when there are some. */
+const draftLangs = (texts: Array<{ lang: string; origin: string; ownerKind: string; field: string }>) =>
+  texts.filter((t) => t.lang !== 'en' || (t.origin === 'llm' && t.ownerKind === 'entry' && t.field === 'intro')).map((t) => t.lang);
 const TextForm = z.object({ lang: Lang, kind: OwnerKind, owner: z.string().min(1).max(500), field: TextField, revision: z.coerce.number().int().min(1) });
 const SaveForm = TextForm.extend({ body: z.string().max(MAX_EDIT_CHARS * 2) });
 const LangForm = z.object({ lang: Lang });
@@ -223,7 +228,7 @@ export function mountDesk(app: Hono, deps: WebDeps): void {
     const rows: EditionRow[] = await Promise.all(
       shown.map(async (edition) => {
         const [bundle, pubs] = await Promise.all([store.getEditionBundle(edition.id), store.getPublications({ editionId: edition.id })]);
-        const langs = [...new Set(bundle.texts.map((t) => t.lang).filter((l) => l !== 'en'))].sort();
+        const langs = [...new Set(draftLangs(bundle.texts))].sort();
         return {
           edition,
           langs: await Promise.all(
@@ -255,7 +260,7 @@ export function mountDesk(app: Hono, deps: WebDeps): void {
     if (!edition || !Lang.safeParse(asked).success) return notFound(c);
     const review = await reviewEdition(store, edition.id, asked);
     const [histories, publications] = await Promise.all([Promise.all(review.texts.map((t) => store.getTextHistory(t.ref))), store.getPublications({ editionId: edition.id })]);
-    const langs = [...new Set([asked, ...review.bundle.texts.map((t) => t.lang).filter((l) => l !== 'en')])].sort();
+    const langs = [...new Set([asked, ...draftLangs(review.bundle.texts)])].sort();
     const code = c.req.query('done') ?? '';
     const num = (k: string) => (/^\d{1,6}$/.test(c.req.query(k) ?? '') ? Number(c.req.query(k)) : 0);
     const flash = Object.hasOwn(FLASH, code) ? FLASH[code]!(num('n'), num('m'), c.req.query('why') ?? '') : null;
