@@ -148,19 +148,25 @@ export interface CallEstimate {
   outputTokens: number;
 }
 
-/**
- * What one draft call will cost, before it is made, so a caller can check the edition's budget and
- * the model's context window (inputTokens + outputTokens) and set maxOutputTokens.
- */
-export function estimateCall(input: DraftPromptInput, templates: PromptTemplates = draftPromptTemplates()): CallEstimate {
-  const { system, prompt, schemaFields } = buildDraftPrompt(input, templates);
+/** The input tokens of a call: both messages, the answer's JSON schema, and the request's overhead. */
+function promptTokens({ system, prompt, schemaFields }: DraftPrompt): number {
   const jsonSchema = JSON.stringify({
     type: 'object',
     properties: Object.fromEntries(schemaFields.map((f) => [f, { type: 'string', minLength: 1 }])),
     required: schemaFields,
     additionalProperties: false,
   });
-  const inputTokens = estimateTokens(system) + estimateTokens(prompt) + estimateTokens(jsonSchema) + 2 * MESSAGE_OVERHEAD + REQUEST_OVERHEAD;
+  return estimateTokens(system) + estimateTokens(prompt) + estimateTokens(jsonSchema) + 2 * MESSAGE_OVERHEAD + REQUEST_OVERHEAD;
+}
+
+/**
+ * What one draft call will cost, before it is made, so a caller can check the edition's budget and
+ * the model's context window (inputTokens + outputTokens) and set maxOutputTokens.
+ */
+export function estimateCall(input: DraftPromptInput, templates: PromptTemplates = draftPromptTemplates()): CallEstimate {
+  const built = buildDraftPrompt(input, templates);
+  const { schemaFields } = built;
+  const inputTokens = promptTokens(built);
   const sourceTokens = checkedSources(input.fields).reduce((n, s) => n + estimateTokens(s.text), 0);
   const envelope = estimateTokens(JSON.stringify(Object.fromEntries(schemaFields.map((f) => [f, '']))));
   const outputTokens = Math.ceil(sourceTokens * outputFactor(input.language)) + envelope;
@@ -206,14 +212,9 @@ export const INTRO_TOKENS = 160;
 
 /** What one derived-intro call will cost, as estimateCall does for a translation. */
 export function estimateIntroCall(input: IntroPromptInput, templates: PromptTemplates = introPromptTemplates()): CallEstimate {
-  const { system, prompt, schemaFields } = buildIntroPrompt(input, templates);
-  const jsonSchema = JSON.stringify({
-    type: 'object',
-    properties: Object.fromEntries(schemaFields.map((f) => [f, { type: 'string', minLength: 1 }])),
-    required: schemaFields,
-    additionalProperties: false,
-  });
-  const inputTokens = estimateTokens(system) + estimateTokens(prompt) + estimateTokens(jsonSchema) + 2 * MESSAGE_OVERHEAD + REQUEST_OVERHEAD;
+  const built = buildIntroPrompt(input, templates);
+  const { schemaFields } = built;
+  const inputTokens = promptTokens(built);
   const introTokens = Math.min(estimateTokens(promptText(input.abstract)), INTRO_TOKENS);
   const envelope = estimateTokens(JSON.stringify(Object.fromEntries(schemaFields.map((f) => [f, '']))));
   return { inputTokens, outputTokens: Math.ceil(introTokens * outputFactor(input.language)) + envelope };

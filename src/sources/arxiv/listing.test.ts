@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { PaperboyError } from '../../errors.js';
 import type { CandidateRecord } from '../candidates.js';
+import { fakeHttpClock } from '../../../test/support/fake-clock.js';
 import { createArxivListing, listingSearchQuery, type ArxivListingOptions } from './listing.js';
 
 // Recorded arXiv answers to `search_query=testing`, 10 per page at start 0, 10, …, 50 (see
@@ -98,27 +99,10 @@ afterEach(async () => {
 
 /** A listing on the local server with a fake clock: waits are recorded, never waited; each request takes `requestMs`. */
 function makeListing(extra: Partial<ArxivListingOptions> & { requestMs?: number } = {}) {
-  let clock = 0;
-  const sleeps: number[] = [];
   const { requestMs = 0, ...rest } = extra;
-  const listing = createArxivListing({
-    baseUrl: server.url,
-    minIntervalMs: 0,
-    pageSize: 10,
-    random: () => 0,
-    now: () => clock,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock += ms;
-    },
-    fetch: async (input, init) => {
-      const res = await fetch(input, init);
-      clock += requestMs;
-      return res;
-    },
-    ...rest,
-  });
-  return { listing, sleeps };
+  const clock = fakeHttpClock(requestMs);
+  const listing = createArxivListing({ baseUrl: server.url, minIntervalMs: 0, pageSize: 10, ...clock.options, ...rest });
+  return { listing, sleeps: clock.sleeps };
 }
 
 const QUERY_CATS = ['cs.SE', 'cs.LG'];

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { PaperboyError } from '../../errors.js';
+import { fakeHttpClock } from '../../../test/support/fake-clock.js';
 import { createHfDailyClient, type HfDailyClientOptions } from './client.js';
 import { parseHfDailyPapers } from './parse.js';
 
@@ -74,26 +75,10 @@ afterEach(async () => {
  * once, and each request takes `requestMs` of it. No real time is waited or measured.
  */
 function makeClient(extra: Partial<HfDailyClientOptions> & { requestMs?: number } = {}) {
-  let clock = 0;
-  const sleeps: number[] = [];
   const { requestMs = 0, ...rest } = extra;
-  const client = createHfDailyClient({
-    baseUrl: server.origin,
-    minIntervalMs: 0,
-    random: () => 0,
-    now: () => clock,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock += ms;
-    },
-    fetch: async (input, init) => {
-      const res = await fetch(input, init);
-      clock += requestMs;
-      return res;
-    },
-    ...rest,
-  });
-  return { client, sleeps };
+  const clock = fakeHttpClock(requestMs);
+  const client = createHfDailyClient({ baseUrl: server.origin, minIntervalMs: 0, ...clock.options, ...rest });
+  return { client, sleeps: clock.sleeps };
 }
 
 const dayUrl = (day: string) => `${server.origin}/api/daily_papers?date=${day}`;
