@@ -211,6 +211,9 @@ for (const engine of ENGINES) {
       assert.equal(approved.approved, 10);
       const published = await cli(['publish', '--week', '2025-10-06', '--lang', 'en', '--to', 'web'], env);
       assert.equal(published.code, 0, published.err);
+      // an upstream week in English has nothing to approve: its texts are the sources
+      const upstreamWeek = await cli(['publish', '--week', '2024-04-01', '--lang', 'en', '--to', 'web'], env);
+      assert.equal(upstreamWeek.code, 0, upstreamWeek.err);
       const page = await cli(['render', '--week', '2025-10-06', '--lang', 'en', '--format', 'markdown'], env);
       assert.equal(page.out.split(INTRO_EN).length - 1, 10, 'every entry shows its English intro');
     });

@@ -43,7 +43,8 @@ export async function publishEdition(
     errors: blockers.errors.map((f) => ({ id: f.id, position: f.position, field: f.field, rule: f.rule, message: f.message })),
     unchecked: blockers.unchecked,
     drafts: opts.allowDrafts ? [] : drafts,
-    noTexts: targets.length === 0,
+    // English is the source: an edition with entries has its English texts whatever needs checking
+    noTexts: targets.length === 0 && !(opts.lang === 'en' && bundle.entries.length > 0),
   };
   const base = { edition: { startDate: bundle.edition.startDate, endDate: bundle.edition.endDate }, lang: opts.lang, allowDrafts: opts.allowDrafts };
   if (refusal.errors.length || refusal.unchecked.length || refusal.drafts.length || refusal.noTexts) return { ...base, published: [], failed: [], refused: refusal };
