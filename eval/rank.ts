@@ -10,7 +10,7 @@
 // arXiv-linked papers found in the pool; recall@k = picks in the top k / picks in the pool.
 import { readFileSync, readdirSync } from 'node:fs';
 import { arxivIdFromUrl } from '../src/domain/paper-key.js';
-import { compareTie, rankCandidates, trainRankModel, type RankModel } from '../src/domain/rank.js';
+import { compareTie, rankCandidates, topicShares, trainRankModel, type RankModel } from '../src/domain/rank.js';
 import { DEFAULT_TOPICS, tagPaper } from '../src/domain/topics.js';
 import type { CandidateRecord } from '../src/sources/candidates.js';
 import { parseHfDailyPapers } from '../src/sources/hf-daily/parse.js';
@@ -161,9 +161,7 @@ export function rankEvaluation(): RankEvaluation {
     const model: RankModel = trainRankModel([...positives, ...negatives]);
     // topic fit against the editions before the week, as `paperboy candidates rank` computes it
     const earlier = list.editions.filter((ed) => ed.startDate < week).flatMap((ed) => ed.entries);
-    const counts = new Map<string, number>();
-    for (const e of earlier) for (const t of new Set(tagPaper({ title: e.label, intro: e.intro }, DEFAULT_TOPICS).map((x) => x.slug))) counts.set(t, (counts.get(t) ?? 0) + 1);
-    const topicShare = new Map([...counts].map(([t, n]) => [t, n / Math.max(1, earlier.length)]));
+    const topicShare = topicShares(earlier.map((e) => tagPaper({ title: e.label, intro: e.intro }, DEFAULT_TOPICS).map((x) => x.slug)));
     const withTopics = pool.map((c) => ({ ...c, topics: tagPaper({ title: c.title, abstract: c.abstract }, DEFAULT_TOPICS).map((x) => x.slug) }));
 
     const ranked = rankCandidates(withTopics, { model, weekEnd: addDays(week, 6), topicShare });

@@ -297,6 +297,13 @@ export function recencyOf(c: Pick<RankInput, 'publishedAt' | 'day'>, weekEnd: st
   return age <= 7 ? 1 : Math.exp(-(age - 7) / 30);
 }
 
+/** Per topic, the share of the past entries (each given as its topic slugs) that carry it. */
+export function topicShares(entries: ReadonlyArray<readonly string[]>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const slugs of entries) for (const t of new Set(slugs)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return new Map([...counts].map(([t, n]) => [t, n / entries.length]));
+}
+
 /** Topic fit in [0, 1]: the largest share of the digest's past entries among the candidate's topics. */
 export function topicFitOf(c: Pick<RankInput, 'topics'>, share: ReadonlyMap<string, number> | undefined): number {
   if (!share || !c.topics?.length) return 0;

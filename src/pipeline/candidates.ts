@@ -2,7 +2,7 @@
 // identity rules as entries), ranked by signals that explain themselves, and turned into an edition
 // or added to one by an editor.
 import { paperIdentity } from '../domain/paper-key.js';
-import { dayMaxima, parseRankModel, rankCandidates, serializeRankModel, trainRankModel, type RankModel, type Ranked, type Signals } from '../domain/rank.js';
+import { dayMaxima, topicShares, parseRankModel, rankCandidates, serializeRankModel, trainRankModel, type RankModel, type Ranked, type Signals } from '../domain/rank.js';
 import { decideText, textKey } from '../domain/text-policy.js';
 import { tagPaper, type Topic } from '../domain/topics.js';
 import type { Edition, Entry, Link, Origin, TextInput } from '../domain/types.js';
@@ -187,7 +187,7 @@ export interface WeekRanking {
 }
 
 /** Per topic, the share of past entries (editions before `before`) carrying it. */
-async function topicShares(store: Store, topics: readonly Topic[], before: string): Promise<Map<string, number>> {
+async function pastTopicShares(store: Store, topics: readonly Topic[], before: string): Promise<Map<string, number>> {
   const editions = (await store.listEditions()).filter((e) => e.startDate < before);
   const entries = await store.getEntries(editions.map((e) => e.id));
   if (!entries.length) return new Map();
@@ -195,15 +195,14 @@ async function topicShares(store: Store, topics: readonly Topic[], before: strin
   const texts = await store.getTexts([...new Set(entries.map((e) => e.paperKey))].map((id) => ({ kind: 'paper' as const, id })), ['title', 'abstract']);
   const intros = await store.getTexts(entries.map((e) => ({ kind: 'entry' as const, id: String(e.id) })), ['intro']);
   const get = textIndex([...texts, ...intros].filter((t) => t.lang === 'en'));
-  const counts = new Map<string, number>();
-  for (const e of entries) {
-    const tags = tagPaper(
-      { title: get('paper', e.paperKey, 'title', 'en')?.body ?? e.label, intro: get('entry', String(e.id), 'intro', 'en')?.body, abstract: get('paper', e.paperKey, 'abstract', 'en')?.body, categories: papers.get(e.paperKey)?.categories },
-      topics,
-    );
-    for (const t of new Set(tags.map((x) => x.slug))) counts.set(t, (counts.get(t) ?? 0) + 1);
-  }
-  return new Map([...counts].map(([t, n]) => [t, n / entries.length]));
+  return topicShares(
+    entries.map((e) =>
+      tagPaper(
+        { title: get('paper', e.paperKey, 'title', 'en')?.body ?? e.label, intro: get('entry', String(e.id), 'intro', 'en')?.body, abstract: get('paper', e.paperKey, 'abstract', 'en')?.body, categories: papers.get(e.paperKey)?.categories },
+        topics,
+      ).map((x) => x.slug),
+    ),
+  );
 }
 
 /** The stored model, or null with the reason. */
@@ -268,7 +267,7 @@ export async function rankWeek(store: Store, week: string, opts: { topics: reado
     model: loaded.model,
     dayMaxima: dayMaxima(inputs),
     weekEnd: range.to,
-    topicShare: await topicShares(store, opts.topics, range.from),
+    topicShare: await pastTopicShares(store, opts.topics, range.from),
   });
   return {
     week: range,
