@@ -281,8 +281,8 @@ export interface StoreOps {
 
   /** inserts new (paper, source) candidates; a known one takes the newer counts and keeps its first day */
   putCandidates(rows: CandidateRow[]): Promise<{ inserted: number; updated: number }>;
-  /** candidates listed on a day in [from, to], every one when the range is open */
-  listCandidates(range: { from?: IsoDate; to?: IsoDate }): Promise<CandidateRow[]>;
+  /** candidates listed on a day in [from, to], every one when the range is open; only these papers' when named */
+  listCandidates(range: { from?: IsoDate; to?: IsoDate; paperKeys?: string[] }): Promise<CandidateRow[]>;
   /** stores a newly trained model (the newest is the one in use); returns its id */
   putRankModel(m: Omit<StoredRankModel, 'id'>): Promise<number>;
   getRankModel(): Promise<StoredRankModel | null>;

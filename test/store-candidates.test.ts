@@ -79,6 +79,11 @@ for (const engine of ENGINES) {
       // by day, inclusive
       assert.deepEqual((await store.listCandidates({ from: '2024-04-02', to: '2024-04-02' })).map((c) => `${c.paperKey}/${c.source}`), ['arxiv:2404.00001/hf', 'arxiv:2404.00002/hf']);
       assert.deepEqual((await store.listCandidates({ to: '2024-04-01' })).map((c) => c.source), ['arxiv']);
+      // of some papers only
+      assert.deepEqual((await store.listCandidates({ paperKeys: ['arxiv:2404.00002'] })).map((c) => c.paperKey), ['arxiv:2404.00002']);
+      assert.deepEqual(await store.listCandidates({ paperKeys: [] }), []);
+      const many = Array.from({ length: 1200 }, (_, i) => `arxiv:9999.${String(i).padStart(5, '0')}`);
+      assert.deepEqual((await store.listCandidates({ paperKeys: [...many, 'arxiv:2404.00001'] })).map((c) => `${c.day}/${c.source}`), ['2024-04-01/arxiv', '2024-04-02/hf'], 'in chunks, still in order');
     });
 
     it('stores ranking models, newest first, keeping the previous one', async () => {
@@ -186,6 +191,9 @@ for (const engine of ENGINES) {
       await assert.rejects(editionFromCandidates(store, { week: '2024-04-01', top: 2, topics: DEFAULT_TOPICS }), /already covers 2024-04-01/);
       await assert.rejects(editionFromCandidates(store, { week: '2024-04-03', top: 2, topics: DEFAULT_TOPICS }), /already covers 2024-04-03/);
       await assert.rejects(editionFromCandidates(store, { week: '2024-05-06', top: 2, topics: DEFAULT_TOPICS }), /no candidates listed from 2024-05-06 to 2024-05-12/);
+      // a week holding the start of an edition is that edition's week
+      assert.equal((await rankWeek(store, '2024-03-20', { topics: DEFAULT_TOPICS })).edition?.startDate, '2024-03-25');
+      await assert.rejects(editionFromCandidates(store, { week: '2024-03-20', top: 2, topics: DEFAULT_TOPICS }), /the edition of 2024-03-25\.\.2024-03-31 starts inside the week of 2024-03-20/);
 
       // the third candidate joins at position 1; then moves to the end; then the first is removed
       const third = ranking.candidates[2]!;

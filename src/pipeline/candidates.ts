@@ -217,12 +217,17 @@ export async function loadRankModel(store: Store): Promise<{ model: RankModel; m
   }
 }
 
+/** The edition of a week: the one whose dates hold its first day, else one starting inside it. */
+async function weekEdition(store: Store, range: { from: string; to: string }): Promise<Edition | null> {
+  return (await store.findEditionsCovering(range.from))[0] ?? (await store.listEditions()).find((e) => e.startDate >= range.from && e.startDate <= range.to) ?? null;
+}
+
 /** Every candidate listed in the week, best first, with its signals and their contributions. */
 export async function rankWeek(store: Store, week: string, opts: { topics: readonly Topic[] }): Promise<WeekRanking> {
   const range = weekRange(week);
   const rows = await store.listCandidates(range);
   const loaded = await loadRankModel(store);
-  const edition = (await store.findEditionsCovering(range.from))[0] ?? (await store.getEditionByStart(range.from));
+  const edition = await weekEdition(store, range);
   const positions = new Map<string, number>();
   if (edition) for (const e of await store.getEntries([edition.id])) if (!positions.has(e.paperKey)) positions.set(e.paperKey, e.position);
 
@@ -342,9 +347,8 @@ export interface NewEditionResult {
 export async function editionFromCandidates(store: Store, opts: { week: string; top: number; topics: readonly Topic[] }): Promise<NewEditionResult> {
   if (!Number.isInteger(opts.top) || opts.top < 1 || opts.top > 50) throw new PaperboyError('USAGE', `--top must be a whole number from 1 to 50 (got ${opts.top})`);
   const ranking = await rankWeek(store, opts.week, { topics: opts.topics });
-  if (ranking.edition) throw new PaperboyError('INPUT_INVALID', `the edition of ${ranking.edition.startDate}..${ranking.edition.endDate} already covers ${opts.week}: add candidates to it in the desk instead`);
-  const clash = (await store.listEditions()).find((e) => e.startDate >= ranking.week.from && e.startDate <= ranking.week.to);
-  if (clash) throw new PaperboyError('INPUT_INVALID', `the edition of ${clash.startDate}..${clash.endDate} starts inside the week of ${opts.week}: add candidates to it in the desk instead`);
+  const had = ranking.edition;
+  if (had) throw new PaperboyError('INPUT_INVALID', `the edition of ${had.startDate}..${had.endDate} ${had.startDate <= opts.week ? 'already covers' : 'starts inside the week of'} ${opts.week}: add candidates to it in the desk instead`);
   if (!ranking.candidates.length) throw new PaperboyError('INPUT_INVALID', `no candidates listed from ${ranking.week.from} to ${ranking.week.to}: run paperboy candidates fetch --from ${ranking.week.from} --to ${ranking.week.to} (or candidates import) first`);
   const picked = ranking.candidates.slice(0, opts.top);
   const edition = await store.transaction(async (tx) => {
@@ -370,7 +374,7 @@ export async function addEntry(store: Store, opts: { edition: string; paperKey: 
   const paper = (await store.getPapers([opts.paperKey])).get(opts.paperKey);
   if (!paper) throw new PaperboyError('NOT_FOUND', `no stored paper ${opts.paperKey}`);
   const title = (await store.getTexts([{ kind: 'paper', id: paper.key }], ['title'])).find((t) => t.lang === 'en')?.body ?? paper.url;
-  const repo = (await store.listCandidates({})).find((c) => c.paperKey === paper.key && c.githubRepo)?.githubRepo ?? null;
+  const repo = (await store.listCandidates({ paperKeys: [paper.key] })).find((c) => c.githubRepo)?.githubRepo ?? null;
   const at = Math.min(Math.max(1, Math.trunc(opts.position) || 1), entries.length + 1);
   return store.transaction(async (tx) => {
     const [created] = await tx.createEntries([{ editionId: ed.id, position: entries.length + 1, paperKey: paper.key, label: title, links: linksOf({ url: paper.url, githubRepo: repo }) }]);

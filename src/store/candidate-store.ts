@@ -60,11 +60,20 @@ export async function putCandidates(db: Db, rows: CandidateRow[]): Promise<{ ins
   return { inserted, updated: unique.length - inserted };
 }
 
-/** Candidates listed on a day in [from, to] (every one when the range is open), by day then paper. */
-export async function listCandidates(db: Db, range: { from?: string; to?: string }): Promise<CandidateRow[]> {
+/** Candidates listed on a day in [from, to] (every one when the range is open), of the given papers only when named; by day then paper. */
+export async function listCandidates(db: Db, range: { from?: string; to?: string; paperKeys?: string[] }): Promise<CandidateRow[]> {
+  if (range.paperKeys && range.paperKeys.length > 500) {
+    const all = (await Promise.all(chunks(range.paperKeys).map((part) => listCandidates(db, { ...range, paperKeys: part })))).flat();
+    const key = (c: CandidateRow) => `${c.day}\u0000${c.paperKey}\u0000${c.source}`;
+    return all.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }
   let q = db.selectFrom('candidate').selectAll();
   if (range.from) q = q.where('day', '>=', range.from);
   if (range.to) q = q.where('day', '<=', range.to);
+  if (range.paperKeys) {
+    if (!range.paperKeys.length) return [];
+    q = q.where('paper_key', 'in', range.paperKeys);
+  }
   const rows = await q.orderBy('day').orderBy('paper_key').orderBy('source').execute().catch(storeError);
   return rows.map((r) => ({
     paperKey: r.paper_key,

@@ -1018,7 +1018,7 @@ class Ops implements StoreOps {
   putCandidates(rows: CandidateRow[]) {
     return candidates.putCandidates(this.db, rows);
   }
-  listCandidates(range: { from?: string; to?: string }) {
+  listCandidates(range: { from?: string; to?: string; paperKeys?: string[] }) {
     return candidates.listCandidates(this.db, range);
   }
   putRankModel(m: Omit<StoredRankModel, 'id'>) {
