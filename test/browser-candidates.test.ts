@@ -107,6 +107,14 @@ describe("the desk's candidates page in chromium (sqlite)", { timeout: 90_000 },
     await clickAndWait(hostile.getByRole('button', { name: 'Add' }), /done=added/);
     assert.deepEqual(await entryTitles(), ['<script>__pwned()</script> "Hostile"', 'Alpha agents', 'Gamma long context', 'Beta retrieval']);
 
+    // on a phone the tables scroll inside their boxes, the page does not scroll sideways
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.reload();
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'no sideways scroll at 390 px');
+    // headings and counts are never cut mid-word
+    const heading = page.locator('table.candidates th', { hasText: 'counts' });
+    assert.equal(await heading.evaluate((th) => Math.round(th.getBoundingClientRect().height) < 2 * parseFloat(getComputedStyle(th).lineHeight)), true);
+
     assert.equal(await pwnedCount(page), 0);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);

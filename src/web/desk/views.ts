@@ -31,6 +31,10 @@ export const DESK_STYLE = [
   '.desk td,.desk th{border-bottom:1px solid #8884;padding:.25rem .5rem;text-align:left;vertical-align:top}',
   '.desk .correction{border-left:3px solid #8886;padding-left:.75rem;margin:.75rem 0}',
   '.desk table.candidates td,.desk table.entries td{font-size:.9rem}',
+  // the page's overflow-wrap:anywhere would cut headings, dates and counts mid-word in narrow columns
+  '.desk table.candidates th,.desk table.candidates td{overflow-wrap:normal}',
+  '.desk table.candidates th,.desk table.candidates td.num,.desk table.candidates td.day{white-space:nowrap}',
+  '.desk table.candidates td.paper{overflow-wrap:anywhere}',
   '.desk .why{font-size:.8rem;opacity:.8;margin:.25rem 0 0}',
   '.desk ul.signals{list-style:none;margin:0;padding:0;font-size:.8rem;white-space:nowrap}',
   '.desk ul.signals meter{width:4rem;height:.6rem;vertical-align:middle}',
@@ -427,12 +431,13 @@ function entriesBlock(d: CandidatesPageData, base: string, editable: boolean): s
       : '';
     return `<tr id="entry-${e.position}" data-entry="${e.id}"><td class="num">${e.position}</td><td>${title}<br><span class="key">${renderPlain(e.paperKey)}</span></td>${editable ? `<td>${forms}</td>` : ''}</tr>`;
   });
-  return `<table class="entries"><thead><tr><th>#</th><th>entry</th>${editable ? '<th>change</th>' : ''}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return `<div class="table-scroll"><table class="entries"><thead><tr><th>#</th><th>entry</th>${editable ? '<th>change</th>' : ''}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
 }
 
 function candidateRow(c: ExplainedCandidate, d: CandidatesPageData, base: string | null, editable: boolean, at: ReadonlyMap<string, number>): string {
   const position = at.get(c.paperKey);
-  const counts = [`${count(c.upvotes)} upvotes`, `${count(c.comments)} comments`, `${count(c.githubStars)} stars`].join('<br>');
+  // only the counts the sources gave: a missing count is not a zero
+  const counts = ([[c.upvotes, 'upvote'], [c.comments, 'comment'], [c.githubStars, 'star']] as const).filter(([n]) => n !== null).map(([n, what]) => `${count(n)} ${what}${n === 1 ? '' : 's'}`).join('<br>') || '—';
   const place =
     position !== undefined
       ? `in edition at #${position}`
@@ -449,7 +454,7 @@ function candidateRow(c: ExplainedCandidate, d: CandidatesPageData, base: string
     `<td class="num">${c.rank}</td>`,
     `<td class="paper">${paperLink(c.url, c.title)}<br><span class="key">${renderPlain(c.paperKey)}</span><p class="why">${renderPlain(c.why)}</p></td>`,
     `<td>${c.sources.map((s) => renderPlain(s)).join(', ')}</td>`,
-    `<td>${renderPlain(c.day)}</td>`,
+    `<td class="day">${renderPlain(c.day)}</td>`,
     `<td class="num">${counts}</td>`,
     `<td>${c.topics.map((t) => renderPlain(t)).join(', ') || '—'}</td>`,
     `<td class="num score">${c.score.toFixed(2)}</td>`,
@@ -475,7 +480,7 @@ export function candidatesPage(d: CandidatesPageData): string {
     ? `<p class="provenance">Ranked with model #${ranking.model.id}, trained ${when(ranking.model.trainedAt)} on ${ranking.model.editions} editions (${ranking.model.positives} picked, ${ranking.model.negatives} passed-over papers).</p>`
     : `<p class="provenance note">${renderPlain(ranking.note ?? 'no ranking model')}</p>`;
   const table = d.candidates.length
-    ? `<table class="candidates"><thead><tr><th>rank</th><th>paper and why</th><th>sources</th><th>day</th><th>counts</th><th>topics</th><th>score</th><th>signals (contribution)</th><th>edition</th></tr></thead><tbody>\n${shown.map((c) => candidateRow(c, d, base, editable, at)).join('\n')}\n</tbody></table>`
+    ? `<div class="table-scroll"><table class="candidates"><thead><tr><th>rank</th><th>paper and why</th><th>sources</th><th>day</th><th>counts</th><th>topics</th><th>score</th><th>signals (contribution)</th><th>edition</th></tr></thead><tbody>\n${shown.map((c) => candidateRow(c, d, base, editable, at)).join('\n')}\n</tbody></table></div>`
     : `<p>No candidates are stored for ${renderPlain(ranking.week.from)} – ${renderPlain(ranking.week.to)}: run <code>paperboy candidates fetch --from ${renderPlain(ranking.week.from)} --to ${renderPlain(ranking.week.to)}</code> (or <code>candidates import</code>).</p>`;
   const create =
     !edition && d.candidates.length
