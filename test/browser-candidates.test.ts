@@ -12,27 +12,14 @@ import { installPwnedHook, launchBrowser, pwnedCount, serveApp, type PwnedProbe,
 import { createWebApp } from '../src/web/app.js';
 import { hashPassword } from '../src/web/desk/auth.js';
 import { importCandidates } from '../src/pipeline/candidates.js';
-import type { CandidateRecord } from '../src/sources/candidates.js';
+import { candidateRecord, type CandidateRecord } from '../src/sources/candidates.js';
 
 const ED = 'ed@example.org';
 const ED_PW = 'correct horse battery staple';
 const WEEK = '2024-04-01';
 
-const record = (id: string, title: string, upvotes: number): CandidateRecord => ({
-  source: 'hf',
-  day: '2024-04-02',
-  arxivId: id,
-  url: `https://arxiv.org/abs/${id}`,
-  title,
-  abstract: `${title}: an abstract.`,
-  authors: [],
-  upvotes,
-  comments: null,
-  githubRepo: null,
-  githubStars: null,
-  tags: [],
-  publishedAt: null,
-});
+const record = (id: string, title: string, upvotes: number): CandidateRecord =>
+  candidateRecord({ source: 'hf', day: '2024-04-02', arxivId: id, url: `https://arxiv.org/abs/${id}`, title, abstract: `${title}: an abstract.`, upvotes });
 
 describe("the desk's candidates page in chromium (sqlite)", { timeout: 90_000 }, () => {
   let t: TestStore;

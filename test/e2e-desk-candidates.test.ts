@@ -10,7 +10,7 @@ import { ENGINES, type TestStore } from './support/stores.js';
 import { createWebApp } from '../src/web/app.js';
 import { hashPassword } from '../src/web/desk/auth.js';
 import { importCandidates } from '../src/pipeline/candidates.js';
-import type { CandidateRecord } from '../src/sources/candidates.js';
+import { candidateRecord, type CandidateRecord } from '../src/sources/candidates.js';
 
 const ED = 'ed@example.org';
 const ED_PW = 'correct horse battery staple';
@@ -21,22 +21,8 @@ const PAGE = `/desk/editions/${WEEK}/candidates`;
 const SAME_ORIGIN = { origin: 'http://localhost', 'sec-fetch-site': 'same-origin' };
 const HOSTILE = '<script>__pwned()</script> "Quoted" & <img src=x onerror=__pwned()>';
 
-const record = (id: string, day: string, title: string, upvotes: number, extra: Partial<CandidateRecord> = {}): CandidateRecord => ({
-  source: 'hf',
-  day,
-  arxivId: id,
-  url: `https://arxiv.org/abs/${id}`,
-  title,
-  abstract: `${title}: an abstract about language models and agents.`,
-  authors: ['A. Author'],
-  upvotes,
-  comments: Math.floor(upvotes / 10),
-  githubRepo: null,
-  githubStars: null,
-  tags: [],
-  publishedAt: null,
-  ...extra,
-});
+const record = (id: string, day: string, title: string, upvotes: number, extra: Partial<CandidateRecord> = {}): CandidateRecord =>
+  candidateRecord({ source: 'hf', day, arxivId: id, url: `https://arxiv.org/abs/${id}`, title, abstract: `${title}: an abstract about language models and agents.`, authors: ['A. Author'], upvotes, comments: Math.floor(upvotes / 10), ...extra });
 
 /** week 1: six papers on one day, best first by upvotes; the last has a hostile title */
 const WEEK_RECORDS = [

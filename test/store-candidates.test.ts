@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES, type TestStore } from './support/stores.js';
 import type { CandidateRow, Store } from '../src/ports.js';
-import type { CandidateRecord } from '../src/sources/candidates.js';
+import { candidateRecord, type CandidateRecord } from '../src/sources/candidates.js';
 import { DEFAULT_TOPICS } from '../src/domain/topics.js';
 import { PaperboyError } from '../src/errors.js';
 import { addEntry, editionFromCandidates, importCandidates, moveEntry, rankWeek, removeEntry, trainCandidateModel } from '../src/pipeline/candidates.js';
@@ -25,22 +25,8 @@ const row = (paperKey: string, over: Partial<CandidateRow> = {}): CandidateRow =
   ...over,
 });
 
-const rec = (arxivId: string, title: string, over: Partial<CandidateRecord> = {}): CandidateRecord => ({
-  source: 'hf',
-  day: '2024-04-02',
-  arxivId,
-  url: `https://arxiv.org/abs/${arxivId}`,
-  title,
-  abstract: `${title}. We study this problem and report results.`,
-  authors: ['A. Author'],
-  upvotes: 10,
-  comments: 1,
-  githubRepo: null,
-  githubStars: null,
-  tags: [],
-  publishedAt: '2024-04-01T17:00:00.000Z',
-  ...over,
-});
+const rec = (arxivId: string, title: string, over: Partial<CandidateRecord> = {}): CandidateRecord =>
+  candidateRecord({ source: 'hf', day: '2024-04-02', arxivId, url: `https://arxiv.org/abs/${arxivId}`, title, abstract: `${title}. We study this problem and report results.`, authors: ['A. Author'], upvotes: 10, comments: 1, publishedAt: '2024-04-01T17:00:00.000Z', ...over });
 
 const now = () => new Date('2024-04-08T09:00:00Z');
 

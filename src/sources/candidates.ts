@@ -64,6 +64,11 @@ export function candidatePaper(urlOrId: string): { arxivId: string | null; url: 
   return { arxivId: p.arxivId, url: p.url };
 }
 
+/** A record with what a source gives; everything it does not give is null or empty. */
+export function candidateRecord(given: Pick<CandidateRecord, 'source' | 'day' | 'arxivId' | 'url' | 'title'> & Partial<CandidateRecord>): CandidateRecord {
+  return { abstract: null, authors: [], upvotes: null, comments: null, githubRepo: null, githubStars: null, tags: [], publishedAt: null, ...given };
+}
+
 /** A short quote of untrusted text for a problem message. */
 export function quote(s: string, max = 60): string {
   const t = oneLine(s);

@@ -16,7 +16,7 @@
 //   `where` is `{page URL}#entry-{i}` (i: 0-based position in that page); its siblings are kept.
 // - Entries published outside [from, to] (UTC days) are left out: they are not in the range asked.
 import { PaperboyError } from '../../errors.js';
-import { candidatePaper, isIsoDay, oneLine, type CandidateParse, type CandidateProblem, type CandidateRecord } from '../candidates.js';
+import { candidatePaper, candidateRecord, isIsoDay, oneLine, type CandidateParse, type CandidateProblem, type CandidateRecord } from '../candidates.js';
 import { createHttpGetter, httpBaseUrl, intOption, type HttpRetryOptions } from '../http-retry.js';
 import { parseArxivId } from '../../domain/paper-key.js';
 import { parseArxivFeed, type ArxivFeed } from './parse.js';
@@ -213,21 +213,7 @@ export function createArxivListing(opts: ArxivListingOptions): ArxivListing {
           if (day < q.from || day > q.to) continue;
           if (seen.has(arxivId)) continue; // arXiv repeats an entry across pages when new ones shift them
           seen.add(arxivId);
-          records.push({
-            source: 'arxiv',
-            day,
-            arxivId,
-            url: paper.url,
-            title: rec.title,
-            abstract: rec.abstract === '' ? null : rec.abstract,
-            authors: rec.authors,
-            upvotes: null,
-            comments: null,
-            githubRepo: null,
-            githubStars: null,
-            tags: rec.categories,
-            publishedAt: rec.publishedAt,
-          });
+          records.push(candidateRecord({ source: 'arxiv', day, arxivId, url: paper.url, title: rec.title, abstract: rec.abstract === '' ? null : rec.abstract, authors: rec.authors, tags: rec.categories, publishedAt: rec.publishedAt }));
         }
         start += read;
         onProgress?.(start, Math.min(total ?? start, maxResults));

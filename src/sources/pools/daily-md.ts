@@ -25,6 +25,7 @@ import {
   isIsoDay,
   oneLine,
   quote,
+  candidateRecord,
   type CandidateParse,
   type CandidateProblem,
   type CandidateRecord,
@@ -148,21 +149,7 @@ export function parseDailyPapersMarkdown(text: string, opts: DailyMdOptions): Ca
     let authors: string[] = [];
     if (b.authors === null) problem(b.line, 'authors', `no "Authors:" line for ${quote(b.title)}; authors left empty`);
     else authors = b.authors.split(',').map(oneLine).filter((s) => s !== '');
-    records.push({
-      source: 'daily-md',
-      day: b.day,
-      arxivId: paper.arxivId,
-      url: paper.url,
-      title: b.title,
-      abstract: null,
-      authors,
-      upvotes,
-      comments: null,
-      githubRepo: null,
-      githubStars: null,
-      tags: [],
-      publishedAt: null,
-    });
+    records.push(candidateRecord({ source: 'daily-md', day: b.day, arxivId: paper.arxivId, url: paper.url, title: b.title, authors, upvotes }));
   }
   problems.sort((x, y) => lineOf(x) - lineOf(y));
   return { records, problems };
@@ -266,21 +253,13 @@ export function parsePapersListCsv(text: string, opts: PapersListOptions = {}): 
       continue;
     }
     seen.set(key, line);
-    records.push({
+    records.push(candidateRecord({
       source: 'daily-md',
       day,
       arxivId: paper.arxivId,
       url: paper.url,
       title,
-      abstract: null,
-      authors: [],
-      upvotes: null,
-      comments: null,
-      githubRepo: null,
-      githubStars: null,
-      tags: [],
-      publishedAt: null,
-    });
+    }));
   }
   problems.sort((x, y) => lineOf(x) - lineOf(y));
   return { records, problems };

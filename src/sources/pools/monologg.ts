@@ -18,7 +18,7 @@
 // cannot be read is a problem naming its section and id, and only that row is left out; the paper
 // still gets a record from its other rows.
 import { normaliseUrl, parseArxivId } from '../../domain/paper-key.js';
-import { describeValue, isIsoDay, oneLine, quote, readJson, type CandidateParse, type CandidateProblem, type CandidateRecord } from '../candidates.js';
+import { candidateRecord, describeValue, isIsoDay, oneLine, quote, readJson, type CandidateParse, type CandidateProblem, type CandidateRecord } from '../candidates.js';
 
 export interface MonologgOptions {
   /** names the file in problems, e.g. `2024-04.json` */
@@ -107,21 +107,18 @@ export function parseMonologgMonth(jsonText: string, opts: MonologgOptions): Can
     const day = list.reduce((d, r) => (r.day < d ? r.day : d), best.day);
     const tags: string[] = [];
     for (const r of list) if (!tags.includes(r.section)) tags.push(r.section);
-    records.push({
-      source: 'monologg',
-      day,
-      arxivId: id,
-      url: `https://arxiv.org/abs/${id}`,
-      title: best.title,
-      abstract: null,
-      authors: best.author === null ? [] : [best.author],
-      upvotes: null,
-      comments: null,
-      githubRepo: byVersion.find((r) => r.code !== null)?.code ?? null,
-      githubStars: null,
-      tags,
-      publishedAt: null,
-    });
+    records.push(
+      candidateRecord({
+        source: 'monologg',
+        day,
+        arxivId: id,
+        url: `https://arxiv.org/abs/${id}`,
+        title: best.title,
+        authors: best.author === null ? [] : [best.author],
+        githubRepo: byVersion.find((r) => r.code !== null)?.code ?? null,
+        tags,
+      }),
+    );
   }
   return { records, problems };
 }
